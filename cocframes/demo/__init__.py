@@ -1,0 +1,21 @@
+"""The cocframes demo world: a deterministic simulated Clash of Clans API, fully offline.
+
+One :class:`World` answers all 35 official operations in the real API's JSON shapes. It is
+served two ways from the same code:
+
+- :class:`DemoAdapter`, a ``requests`` transport adapter to mount on a session at
+  ``"https://demo.cocframes.invalid/"`` (``DEMO_BASE_URL``); nothing leaves the process;
+- :class:`DemoServer`, a real HTTP/1.1 server on 127.0.0.1 with latency, rate limits,
+  maintenance, token checks and fault injection, for tests of the network path.
+
+``verify_token_for(tag, seed)`` gives the in-game API token that ``verifyToken`` accepts for a
+demo player.
+"""
+
+from .adapter import DemoAdapter
+from .players import verify_token_for
+from .server import DemoServer
+from .world import DEMO_BASE_URL, DemoResponse, World
+
+__all__ = ["DEMO_BASE_URL", "DemoAdapter", "DemoResponse", "DemoServer", "World",
+           "verify_token_for"]
