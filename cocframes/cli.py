@@ -42,7 +42,8 @@ def _tour(client: Client, clan_tag: str) -> None:
         player = client.get_player(members[0]["tag"])
         heroes = ", ".join(f"{h['name']} {h['level']}" for h in player.get("heroes", [])[:4])
         print(f"\nPlayer {player['name']} {player['tag']}: "
-              f"town hall {player.get('townHallLevel')}, {len(player.get('troops', []))} troops, heroes: {heroes or 'none'}")
+              f"town hall {player.get('townHallLevel')}, {len(player.get('troops', []))} troops, "
+              f"heroes: {heroes or 'none'}")
 
 
 def _demo(args: argparse.Namespace) -> int:
