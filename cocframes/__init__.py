@@ -4,6 +4,8 @@ Start with ``Client(demo=True)`` for the offline demo world, or ``Client(token=.
 ``$COC_API_TOKEN`` for the real API.
 """
 
+from cocframes import demo
+from cocframes.api import CallableDemoModule, get_client, set_client, use_demo
 from cocframes.client import BulkResult, Client, Fetched, StaleDataWarning, Stats
 from cocframes.errors import (
     AccessDeniedError,
@@ -21,6 +23,8 @@ from cocframes.errors import (
     ThrottledError,
 )
 from cocframes.tags import normalize_tag
+
+demo.__class__ = CallableDemoModule  # `cocframes.demo()` switches to the demo world
 
 __all__ = [
     "AccessDeniedError",
@@ -41,6 +45,10 @@ __all__ = [
     "StaleDataWarning",
     "Stats",
     "ThrottledError",
+    "demo",
+    "get_client",
     "normalize_tag",
+    "set_client",
+    "use_demo",
 ]
 __version__ = "0.1.0"
