@@ -5,7 +5,7 @@ Start with ``Client(demo=True)`` for the offline demo world, or ``Client(token=.
 """
 
 from cocframes import demo
-from cocframes.api import CallableDemoModule, get_client, set_client, use_demo
+from cocframes.api import CallableDemoModule, get_client, login, set_client, use_demo
 from cocframes.client import BulkResult, Client, Fetched, StaleDataWarning, Stats
 from cocframes.errors import (
     AccessDeniedError,
@@ -22,6 +22,15 @@ from cocframes.errors import (
     ServerError,
     ThrottledError,
 )
+from cocframes.keys import (
+    InvalidCredentialsError,
+    IpDetectionError,
+    KeyLimitError,
+    KeyManager,
+    KeyStore,
+    PortalError,
+    PortalUnavailableError,
+)
 from cocframes.tags import normalize_tag
 
 demo.__class__ = CallableDemoModule  # `cocframes.demo()` switches to the demo world
@@ -35,11 +44,18 @@ __all__ = [
     "CocError",
     "ConfigurationError",
     "Fetched",
+    "InvalidCredentialsError",
     "InvalidIpError",
+    "IpDetectionError",
+    "KeyLimitError",
+    "KeyManager",
+    "KeyStore",
     "MaintenanceError",
     "NetworkError",
     "NotFoundError",
     "OfflineCacheMissError",
+    "PortalError",
+    "PortalUnavailableError",
     "PrivateWarLogError",
     "ServerError",
     "StaleDataWarning",
@@ -47,6 +63,7 @@ __all__ = [
     "ThrottledError",
     "demo",
     "get_client",
+    "login",
     "normalize_tag",
     "set_client",
     "use_demo",

@@ -51,3 +51,32 @@ class CallableDemoModule(types.ModuleType):
     def __call__(self, **options: Any) -> Client:
         """Switch the default client to the demo world and return it (see :func:`use_demo`)."""
         return use_demo(**options)
+
+
+def login(
+    email: str | None = None,
+    password: str | None = None,
+    *,
+    key_count: int = 1,
+    key_name: str = "cocframes",
+    store: bool = False,
+    **options: Any,
+) -> Client:
+    """Log in to the developer portal, make the default client use keys bound to this IP, and
+    return it.
+
+    ``email`` / ``password`` default to ``$COC_EMAIL`` / ``$COC_PASSWORD``. ``store=True``
+    keeps the tokens (never the password) for the next run on the same IP. Other ``options``
+    go to :class:`Client`.
+    """
+    from cocframes.keys import credentials_from_env
+
+    if email is None or password is None:
+        env = credentials_from_env()
+        if env is None:
+            raise ValueError("give email and password, or set COC_EMAIL and COC_PASSWORD")
+        email, password = email or env[0], password or env[1]
+    client = Client(email=email, password=password, key_count=key_count, key_name=key_name,
+                    key_store=store, **options)
+    set_client(client)
+    return client

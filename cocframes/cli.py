@@ -1,14 +1,17 @@
-"""The ``cocframes`` command line: ``cocframes demo`` (a tour of the demo world) and
-``cocframes demo serve`` (the demo world as an HTTP server on 127.0.0.1)."""
+"""The ``cocframes`` command line: ``cocframes demo`` (a tour of the demo world),
+``cocframes demo serve`` (the demo world as an HTTP server on 127.0.0.1), ``cocframes login``
+(developer-portal keys for this IP) and ``cocframes keys`` (the keys cocframes manages)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from cocframes.client import Client
+from cocframes import Client
 
 
 def _tour(client: Client, clan_tag: str) -> None:
@@ -69,6 +72,57 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_manager(args: argparse.Namespace) -> Any:
+    from cocframes.keys import EMAIL_ENV_VAR, PASSWORD_ENV_VAR, KeyManager, KeyStore
+
+    email = args.email or os.environ.get(EMAIL_ENV_VAR) or input("Developer-portal email: ")
+    password = os.environ.get(PASSWORD_ENV_VAR) or getpass.getpass("Password: ")
+    store = KeyStore(args.store_path) if getattr(args, "store", False) else None
+    return KeyManager(email, password, key_count=getattr(args, "key_count", 1),
+                      key_name=args.key_name, portal_url=args.portal_url, store=store)
+
+
+def _login(args: argparse.Namespace) -> int:
+    from cocframes.keys import PortalError
+
+    try:
+        manager = _key_manager(args)
+        tokens = manager.tokens()
+    except (PortalError, ValueError) as exc:
+        print(f"login failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(tokens)} key(s) named {manager.key_name!r} ready for IP {manager.ip}")
+    if manager.store is not None:
+        print(f"tokens stored in {manager.store.path} (mode 0600; the password is not stored)")
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from cocframes.keys import PortalError
+
+    try:
+        manager = _key_manager(args)
+        keys = manager.keys()
+    except (PortalError, ValueError) as exc:
+        print(f"could not list keys: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(keys)} key(s) named {manager.key_name!r}; this IP is {manager.ip}")
+    print(f"  {'id':<10} {'name':<16} {'IP':<20} {'created':<17} usable here")
+    for key in keys:
+        created = f"{key.created:%Y-%m-%d %H:%M}" if key.created else "?"
+        here = "yes" if manager.ip and key.allows(manager.ip) else "no"
+        print(f"  {key.id[:8] + '…':<10} {key.name[:16]:<16} {', '.join(key.cidr_ranges):<20} "
+              f"{created:<17} {here}")
+    return 0
+
+
+def _portal_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--email", help="developer-portal email (default: $COC_EMAIL)")
+    parser.add_argument("--key-name", default="cocframes", help="name of the managed keys")
+    parser.add_argument("--portal-url", default=None,
+                        help="developer portal API (default: the real one)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``cocframes`` command."""
     parser = argparse.ArgumentParser(prog="cocframes", description=__doc__)
@@ -84,6 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--burst", type=int, default=10, help="per-token bucket size")
     serve.add_argument("--maintenance", action="store_true", help="answer 503 inMaintenance")
     serve.set_defaults(run=_serve)
+
+    login = commands.add_parser(
+        "login", help="log in to the developer portal and get keys bound to this IP "
+        "(the password is asked without echo, or read from $COC_PASSWORD)")
+    _portal_options(login)
+    login.add_argument("--key-count", type=int, default=1, help="how many keys (1-10)")
+    login.add_argument("--store", action="store_true",
+                       help="keep the tokens (never the password) for the next runs")
+    login.add_argument("--store-path", default=None, help="file of the key store")
+    login.set_defaults(run=_login)
+    keys = commands.add_parser("keys", help="list the keys cocframes manages (never the tokens)")
+    _portal_options(keys)
+    keys.set_defaults(run=_keys)
     return parser
 
 

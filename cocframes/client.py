@@ -21,7 +21,9 @@ import requests
 from cocframes import cache as _cache
 from cocframes.errors import (
     ApiError,
+    CocError,
     ConfigurationError,
+    InvalidIpError,
     MaintenanceError,
     NetworkError,
     OfflineCacheMissError,
@@ -29,6 +31,7 @@ from cocframes.errors import (
     ThrottledError,
     error_for,
 )
+from cocframes.keys import DEFAULT_KEY_NAME, KeyManager, KeyStore, credentials_from_env
 from cocframes.operations import BY_NAME, OPERATIONS
 from cocframes.resolve import Resolver
 from cocframes.tags import encode_tag
@@ -121,6 +124,15 @@ def _parse_tokens(token: str | Sequence[str] | None) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+def _retry_after(headers: Any) -> float | None:
+    """Return the seconds of a ``Retry-After`` header (``None`` if absent or not a number)."""
+    try:
+        seconds = float(headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < float("inf") else None
+
+
 def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
@@ -140,9 +152,19 @@ class Client:
         rate: requests per second per token (the polite default is 10).
         burst: requests a token may send at once after a quiet period.
         timeout: seconds to wait for an answer.
-        max_retries: retries of one call after a 429, 5xx, timeout or dropped connection.
-        max_retry_time: total seconds one call may spend retrying.
+        max_retries: retries of one call after a 5xx answer, timeout or dropped connection.
+        max_retry_time: total seconds one call may spend retrying; 429 answers are retried
+            until this budget is spent, whatever ``max_retries`` says.
         progress: show a progress bar in bulk fetches.
+        email, password: developer-portal credentials (default: ``$COC_EMAIL`` /
+            ``$COC_PASSWORD`` when no token is given): cocframes then creates and reuses keys
+            bound to this machine's IP, and follows IP changes (see :mod:`cocframes.keys`).
+        key_count: how many keys to manage with credentials (each adds ``rate`` per second).
+        key_name: the name of the keys cocframes manages; other keys are never touched.
+        portal_url: the developer portal's API (default: the real one, or
+            ``$COCFRAMES_PORTAL_URL``).
+        key_store: keep managed tokens between runs: ``True`` for the default file in the user
+            data directory, or a :class:`~cocframes.keys.KeyStore`.
     """
 
     def __init__(
@@ -160,8 +182,25 @@ class Client:
         max_retries: int = 5,
         max_retry_time: float = 60.0,
         progress: bool = True,
+        email: str | None = None,
+        password: str | None = None,
+        key_count: int = 1,
+        key_name: str = DEFAULT_KEY_NAME,
+        portal_url: str | None = None,
+        key_store: KeyStore | bool | None = None,
     ) -> None:
-        tokens = _parse_tokens(token if token is not None else os.environ.get(TOKEN_ENV_VAR))
+        self._key_manager: KeyManager | None = None
+        if token is None and email is None and password is None:
+            token = os.environ.get(TOKEN_ENV_VAR)
+            if not token and not demo and not offline:
+                email, password = credentials_from_env() or (None, None)
+        tokens = _parse_tokens(token)
+        if not tokens and (email or password):
+            store = KeyStore() if key_store is True else (key_store or None)
+            self._key_manager = KeyManager(
+                email or "", password or "", key_count=key_count, key_name=key_name,
+                portal_url=portal_url, store=store, timeout=timeout)
+            tokens = self._key_manager.tokens()
         self.demo = demo
         if demo:
             from cocframes.demo import DEMO_BASE_URL
@@ -173,10 +212,12 @@ class Client:
         self.base_url = (base_url or default_url).rstrip("/")
         if not tokens and not offline:
             raise ConfigurationError(
-                "no Clash of Clans API token. Fix it one of three ways: pass token='...' "
+                "no Clash of Clans API token. Fix it one of these ways: pass token='...' "
                 "(a key from https://developer.clashofclans.com), set the environment "
-                f"variable {TOKEN_ENV_VAR} (several tokens: comma-separated), or use "
-                "Client(demo=True) for the offline demo world."
+                f"variable {TOKEN_ENV_VAR} (several tokens: comma-separated), log in with "
+                "email=... and password=... (or COC_EMAIL / COC_PASSWORD) so that keys follow "
+                "your IP, or use Client(demo=True) / cocframes.demo() for the offline demo "
+                "world."
             )
         self.offline = offline
         self.timeout = timeout
@@ -273,15 +314,29 @@ class Client:
     def _send_with_retries(self, method: str, url: str, path: str, params: dict[str, Any],
                            body: Any, refresh: bool) -> Fetched:
         deadline = time.monotonic() + self.max_retry_time
-        attempt = 0
+        attempt = 0  # retries so far, of any cause (sets the backoff)
+        failures = 0  # retries after 5xx answers and network errors
+        ip_refreshes = 0
         while True:
+            generation = self._key_manager.generation if self._key_manager else 0
             error, retry_after = self._send_once(method, url, path, params, body, refresh)
             if isinstance(error, Fetched):
                 return error
-            retryable = isinstance(error, (NetworkError, ServerError, ThrottledError))
+            if isinstance(error, InvalidIpError) and self._key_manager and ip_refreshes < 2:
+                # The IP changed: one re-login shared by all threads, then this request again.
+                ip_refreshes += 1
+                self._keys.replace(self._key_manager.refresh(generation))
+                continue
+            # A 429 is waited out until the time budget, never turned into a lost result
+            # (the server's limit says "later", not "no"); real failures (5xx, network) are
+            # also bounded by max_retries.
+            throttled = isinstance(error, ThrottledError)
+            retryable = throttled or isinstance(error, (NetworkError, ServerError))
             delay = retry_after if retry_after is not None else self._backoff(attempt)
-            if retryable and attempt < self.max_retries and time.monotonic() + delay < deadline:
+            if (retryable and (throttled or failures < self.max_retries)
+                    and time.monotonic() + delay < deadline):
                 attempt += 1
+                failures += not throttled
                 self._count("retries")
                 time.sleep(delay)
                 continue
@@ -296,7 +351,8 @@ class Client:
     @staticmethod
     def _backoff(attempt: int) -> float:
         # Exponential backoff with full jitter: 0.25 s, 0.5 s, 1 s ... capped at 8 s.
-        return random.uniform(0.5, 1.0) * min(8.0, 0.25 * 2**attempt)
+        # (The exponent is capped too: 2**1024 overflows a float on long 429 waits.)
+        return random.uniform(0.5, 1.0) * min(8.0, 0.25 * 2 ** min(attempt, 10))
 
     def _send_once(self, method: str, url: str, path: str, params: dict[str, Any], body: Any,
                    refresh: bool) -> tuple[Fetched | ApiError, float | None]:
@@ -319,9 +375,7 @@ class Client:
             payload = None
         if resp.status_code == 429:
             self._count("throttled")
-        retry_after = resp.headers.get("Retry-After")
-        wait = float(retry_after) if retry_after and retry_after.isdigit() else None
-        return error_for(resp.status_code, payload, path), wait
+        return error_for(resp.status_code, payload, path), _retry_after(resp.headers)
 
     def _record_latency(self, started: float) -> None:
         with self._stats_lock:
@@ -435,7 +489,7 @@ class Client:
                     i = futures[future]
                     try:
                         results[i] = future.result()
-                    except (ApiError, ValueError, TypeError) as exc:
+                    except (CocError, LookupError, ValueError, TypeError) as exc:
                         failures[items[i]] = exc
                     if bar is not None:
                         bar.update(1)

@@ -38,7 +38,7 @@ class ApiError(CocError):
 
     def _text(self) -> str:
         where = f" on {self.endpoint}" if self.endpoint else ""
-        detail = f": {self.message}" if self.message else ""
+        detail = f": {self.message.rstrip('.')}" if self.message else ""
         return f"{self.status} {self.reason}{where}{detail}. {self.remedy}"
 
     def __reduce__(self) -> tuple[Any, ...]:

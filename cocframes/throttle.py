@@ -83,6 +83,7 @@ class KeyPool:
         self.rate = rate
         self.burst = burst
         self._buckets: dict[str, TokenBucket] = {}
+        self._turn = 0
         self.replace(keys)
 
     @property
@@ -97,7 +98,13 @@ class KeyPool:
         return self.rate * len(self._buckets)
 
     def replace(self, keys: Sequence[str]) -> None:
-        """Use ``keys`` from now on (e.g. after a key refresh); known keys keep their buckets."""
+        """Use ``keys`` from now on (e.g. after a key refresh); known keys keep their buckets.
+
+        Raises:
+            ValueError: if ``keys`` is empty (the pool keeps its current keys).
+        """
+        if not keys:
+            raise ValueError("a KeyPool needs at least one key")
         with self._lock:
             old = self._buckets
             self._buckets = {
@@ -108,7 +115,12 @@ class KeyPool:
     def acquire(self) -> str:
         """Wait for a free slot on the key whose slot comes first, and return that key."""
         with self._lock:
-            key, bucket = min(self._buckets.items(), key=lambda item: item[1].next_slot())
+            items = list(self._buckets.items())
+            # Start the search at a rotating position so that ties (idle keys) take turns.
+            turn = self._turn % len(items)
+            self._turn = turn + 1
+            items = items[turn:] + items[:turn]
+            key, bucket = min(items, key=lambda item: item[1].next_slot())
             slot = bucket.reserve()
         delay = slot - self._clock()
         if delay > 0:

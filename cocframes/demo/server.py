@@ -17,6 +17,7 @@ from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
 from .adapter import encode_body
+from .portal import Portal, check_token
 from .router import error_response
 from .world import DemoResponse, World
 
@@ -84,7 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else None
         auth = self.headers.get("Authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else auth.strip()
-        answer = self.server.demo._answer(self.command, self.path, token, body)
+        answer = self.server.demo._answer(self.command, self.path, token, body,
+                                          self.headers.get("Cookie"))
         if answer is None:  # "drop": close without any response
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -115,19 +117,26 @@ class DemoServer:
         burst: capacity of each token bucket.
         maintenance: answer every request with 503 ``inMaintenance``.
         tokens: when given, only these bearer tokens are accepted; others get 403.
+        portal: a developer :class:`Portal` to serve under ``/api/`` (see :attr:`portal_url`);
+            API tokens not in ``tokens`` are then accepted or refused by
+            :meth:`Portal.check_api_token` (403 ``accessDenied.invalidIp`` for a key bound to
+            other IPs). Portal requests bypass faults, maintenance, rate limits and
+            :meth:`stats`.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
 
     def __init__(self, world: World | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  latency: float = 0.0, rate_limit: float | None = None, burst: int = 10,
-                 maintenance: bool = False, tokens: Collection[str] | None = None) -> None:
+                 maintenance: bool = False, tokens: Collection[str] | None = None,
+                 portal: Portal | None = None) -> None:
         self.world = world if world is not None else World()
         self.host, self.port = host, port
         self.latency = latency
         self.rate_limit, self.burst = rate_limit, burst
         self.maintenance = maintenance
         self.tokens = None if tokens is None else frozenset(tokens)
+        self.portal = portal
         self.slow_seconds = 5.0
         self._lock = threading.Lock()
         self._faults: deque[str] = deque()
@@ -143,6 +152,11 @@ class DemoServer:
     def base_url(self) -> str:
         """The API base URL, ``http://127.0.0.1:PORT/v1`` (valid once started)."""
         return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def portal_url(self) -> str:
+        """The developer portal's base URL, ``http://127.0.0.1:PORT/api`` (with a portal)."""
+        return f"http://{self.host}:{self.port}/api"
 
     def start(self) -> DemoServer:
         """Bind and serve in a daemon thread; return ``self``."""
@@ -218,8 +232,10 @@ class DemoServer:
         with self._lock:
             self._stats[key] += 1
 
-    def _answer(self, method: str, target: str, token: str,
-                body: bytes | None) -> DemoResponse | None:
+    def _answer(self, method: str, target: str, token: str, body: bytes | None,
+                cookie: str | None = None) -> DemoResponse | None:
+        if self.portal is not None and urlsplit(target).path.startswith("/api/"):
+            return self.portal.handle(method, target, body, cookie)
         with self._lock:
             self._stats["requests"] += 1
             by_token = self._stats["by_token"]
@@ -242,8 +258,9 @@ class DemoServer:
             return error_response(429, "requestThrottled", "Request was throttled, because "
                                   "amount of requests was above the threshold defined for the "
                                   "used API token.")
-        if self.tokens is not None and token not in self.tokens:
-            return error_response(403, "accessDenied", "Invalid authorization")
+        denied = check_token(token, self.tokens, self.portal)
+        if denied is not None:
+            return denied
         if self.rate_limit is not None:
             with self._lock:
                 bucket = self._buckets.get(token)
