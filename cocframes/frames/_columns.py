@@ -1,0 +1,155 @@
+"""Column specifications: the one place where each frame's columns, dtypes and meanings live.
+
+A builder turns JSON into a list of flat records (dicts keyed by column name) and hands them
+to :meth:`FrameSpec.build`, which fixes column order and dtypes: missing keys become NA,
+unknown keys are dropped, and an empty input gives an empty frame with the same columns.
+``docs/columns.md`` is generated from :data:`SPECS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+API_TIME_FORMAT = "%Y%m%dT%H%M%S.%f%z"
+
+# dtype names used in specs → how a column of that kind is made.
+STRING = "string"
+INT = "Int64"
+FLOAT = "Float64"
+BOOL = "boolean"
+CATEGORY = "category"
+DATETIME = "datetime64[ns, UTC]"
+_DTYPES = (STRING, INT, FLOAT, BOOL, CATEGORY, DATETIME)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a frame: its name, dtype (one of the names above) and meaning."""
+
+    name: str
+    dtype: str
+    doc: str
+
+    def __post_init__(self) -> None:
+        if self.dtype not in _DTYPES:
+            raise ValueError(f"column {self.name!r}: unknown dtype {self.dtype!r}")
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    """The columns of one frame, in order, and what one row stands for."""
+
+    name: str
+    row: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """The column names, in order."""
+        return [c.name for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """Column name → dtype name."""
+        return {c.name: c.dtype for c in self.columns}
+
+    def empty(self) -> pd.DataFrame:
+        """Return an empty frame with this spec's columns and dtypes."""
+        return self.build([])
+
+    def build(self, records: Iterable[Mapping[str, Any]] | Mapping[str, list[Any]]) -> pd.DataFrame:
+        """Return a frame of ``records`` (row dicts, or a dict of column lists) with exactly
+        this spec's columns, in order, with their dtypes; missing values are NA."""
+        if isinstance(records, Mapping):
+            raw = pd.DataFrame(dict(records))
+        else:
+            raw = pd.DataFrame.from_records(list(records))
+        n = len(raw)
+        data: dict[str, Any] = {}
+        for col in self.columns:
+            values = raw[col.name] if col.name in raw else pd.Series([None] * n, dtype=object)
+            data[col.name] = convert(values, col.dtype)
+        return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+    def markdown(self) -> str:
+        """Return the spec as a Markdown section (for ``docs/columns.md``)."""
+        lines = [f"## `{self.name}`", "", f"One row per {self.row}.", "",
+                 "| column | dtype | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in self.columns]
+        return "\n".join(lines) + "\n"
+
+    def docstring(self) -> str:
+        """Return the column list for a builder's docstring."""
+        return "\n".join(f"    {c.name} ({c.dtype}): {c.doc}" for c in self.columns)
+
+
+def convert(values: pd.Series, dtype: str) -> pd.Series:
+    """Return ``values`` converted to ``dtype`` (a spec dtype name); unparseable → NA."""
+    values = pd.Series(values).reset_index(drop=True)
+    if dtype == STRING:
+        return values.map(_as_text).astype("string")
+    if dtype in (INT, FLOAT):
+        numbers = pd.to_numeric(values.where(values.map(_is_number), None), errors="coerce")
+        if dtype == INT:
+            whole = numbers.where(numbers.isna() | (numbers == numbers.round()))
+            return whole.astype("Float64").astype(INT)
+        return numbers.astype(FLOAT)
+    if dtype == BOOL:
+        return values.map(lambda v: v if isinstance(v, bool) else None).astype(BOOL)
+    if dtype == CATEGORY:
+        return values.map(lambda v: v if isinstance(v, str) else None).astype(CATEGORY)
+    if dtype == DATETIME:
+        return parse_api_time(values)
+    raise ValueError(f"unknown dtype {dtype!r}")
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and value != value) or isinstance(
+            value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def parse_api_time(values: pd.Series) -> pd.Series:
+    """Return the API's timestamps (``20250628T083911.000Z``) as UTC datetimes; NA where a
+    value is missing or malformed."""
+    text = values.map(lambda v: v if isinstance(v, str) else None)
+    parsed = pd.to_datetime(text.str.replace("Z", "+0000", regex=False),
+                            format=API_TIME_FORMAT, errors="coerce", utc=True)
+    return parsed.astype(DATETIME)
+
+
+SPECS: dict[str, FrameSpec] = {}
+
+
+def spec(name: str, row: str, *columns: tuple[str, str, str]) -> FrameSpec:
+    """Declare and register the spec of frame ``name`` from ``(column, dtype, meaning)``
+    triples, and return it."""
+    if name in SPECS:
+        raise ValueError(f"frame {name!r} is declared twice")
+    made = FrameSpec(name, row, tuple(Column(*c) for c in columns))
+    SPECS[name] = made
+    return made
+
+
+def documented(frame_spec: FrameSpec) -> Any:
+    """Decorator: append the columns of ``frame_spec`` to a builder's docstring, so that
+    ``help()`` lists every column from the one spec."""
+
+    def decorate(func: Any) -> Any:
+        func.__doc__ = (func.__doc__ or "").rstrip() + (
+            f"\n\n    Columns (one row per {frame_spec.row}):\n" + frame_spec.docstring() + "\n")
+        func.spec = frame_spec
+        return func
+
+    return decorate
