@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import threading
 import types
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from cocframes.client import Client
+from cocframes.client import Client, Fetched
 
 _lock = threading.Lock()
 _default: Client | None = None
@@ -80,3 +83,356 @@ def login(
                     key_store=store, **options)
     set_client(client)
     return client
+
+
+# --------------------------------------------------------------------------- frames
+# The frame functions import pandas and the builders on first use, so `import cocframes`
+# stays light.
+
+def _client(client: Client | None) -> Client:
+    return client if client is not None else get_client()
+
+
+def _provenance(df: Any, fetched: Sequence[Fetched], source: str) -> Any:
+    """Record where ``df`` came from in ``df.attrs`` and return it."""
+    df.attrs["source"] = source
+    df.attrs["endpoints"] = [f.endpoint for f in fetched]
+    df.attrs["fetched_at"] = max((f.fetched_at for f in fetched), default=None)
+    df.attrs["from_cache"] = bool(fetched) and all(f.from_cache for f in fetched)
+    df.attrs["stale"] = any(f.stale for f in fetched)
+    df.attrs["demo"] = any(f.demo for f in fetched)
+    return df
+
+
+def _all_pages(client: Client, operation: str, max_items: int | None = None,
+               **args: Any) -> tuple[list[Fetched], list[dict[str, Any]]]:
+    """Return every page of a paged operation (up to ``max_items`` items) and their items."""
+    pages = list(client.pages(operation, max_items=max_items, **args))
+    items = [item for page in pages for item in page.payload.get("items") or []]
+    return pages, items[:max_items] if max_items is not None else items
+
+
+def _failures_note(failures: dict[str, Exception]) -> dict[str, dict[str, str]]:
+    return {
+        str(item): {"reason": getattr(exc, "reason", type(exc).__name__),
+                    "message": getattr(exc, "message", str(exc))}
+        for item, exc in failures.items()
+    }
+
+
+def _fetch_profiles(tags: Any, clan: str | None, client: Client,
+                    progress: bool | None) -> tuple[list[Fetched], dict[str, Exception]]:
+    """Fetch the profiles of ``tags`` (or of every member of ``clan``) concurrently; return
+    the answers in input order and the failures per tag.
+
+    Raises:
+        ValueError: if neither or both of ``tags`` and ``clan`` are given, or no tag at all.
+        ApiError / ValueError: the first failure, when every tag failed.
+    """
+    if (tags is None) == (clan is None):
+        raise ValueError("give either tags or clan=...")
+    if clan is not None:
+        members = client.paginate("getClanMembers", clanTag=clan)
+        tags = [m["tag"] for m in members]
+    elif isinstance(tags, str):
+        tags = [tags]
+    tags = list(tags)
+    if not tags:
+        return [], {}
+    result = client.many(lambda tag: client.call("getPlayer", playerTag=tag), tags,
+                         progress=progress, description="players")
+    if len(result.failures) == len(tags):
+        raise next(iter(result.failures.values()))
+    if result.failures:
+        warnings.warn(
+            f"{len(result.failures)} of {len(tags)} players could not be fetched: "
+            + ", ".join(f"{t} ({getattr(e, 'reason', type(e).__name__)})"
+                        for t, e in list(result.failures.items())[:5])
+            + (" ..." if len(result.failures) > 5 else "")
+            + "; see df.attrs['failures']", stacklevel=3)
+    return [f for f in result.succeeded if f is not None], result.failures
+
+
+def _profile_frame(builder_name: str, tags: Any, clan: str | None, client: Client | None,
+                   progress: bool | None) -> Any:
+    from cocframes.frames import players as frames
+
+    client = _client(client)
+    fetched, failures = _fetch_profiles(tags, clan, client, progress)
+    df = getattr(frames, builder_name)([f.payload for f in fetched])
+    _provenance(df, fetched, "getPlayer")
+    df.attrs["failures"] = _failures_note(failures)
+    return df
+
+
+def members(clan: str, *, client: Client | None = None, refresh: bool = False) -> Any:
+    """Return one row per member of ``clan`` (see ``frames.players.build_members`` for the
+    columns)."""
+    from cocframes.frames.players import build_members
+
+    pages, items = _all_pages(_client(client), "getClanMembers", refresh=refresh, clanTag=clan)
+    return _provenance(build_members(items), pages, "getClanMembers")
+
+
+def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
+            client: Client | None = None, progress: bool | None = None) -> Any:
+    """Return one row per player profile, for ``tags`` or every member of ``clan``, fetched
+    concurrently; per-tag failures are listed in ``df.attrs["failures"]`` with a warning, and
+    raise when every tag failed."""
+    return _profile_frame("build_players", tags, clan, client, progress)
+
+
+def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
+          client: Client | None = None, progress: bool | None = None) -> Any:
+    """Return one row per player × unit (troops, heroes, spells, equipment, pets, siege
+    machines), for ``tags`` or every member of ``clan``; failures as in :func:`players`."""
+    return _profile_frame("build_units", tags, clan, client, progress)
+
+
+def achievements(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
+                 client: Client | None = None, progress: bool | None = None) -> Any:
+    """Return one row per player × achievement; failures as in :func:`players`."""
+    return _profile_frame("build_achievements", tags, clan, client, progress)
+
+
+def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
+    """Fetch every played war of a CWL group concurrently; return war tag → answer."""
+    war_tags = [t for r in group.get("rounds") or [] for t in r.get("warTags") or []
+                if t and t != "#0"]
+    result = client.many(lambda tag: client.call("getClanWarLeagueWar", warTag=tag), war_tags,
+                         description="CWL wars")
+    return {tag: f for tag, f in zip(war_tags, result.results, strict=True) if f is not None}
+
+
+def _current_war(client: Client, clan: str) -> tuple[dict[str, Any], list[Fetched], int | None]:
+    """Return the clan's current war (the regular one, or else its CWL round war in progress
+    or last played), the answers it came from, and the CWL round number (None if regular)."""
+    from cocframes.errors import NotFoundError
+    from cocframes.tags import normalize_tag
+
+    regular = client.call("getCurrentWar", clanTag=clan)
+    if regular.payload.get("state") not in (None, "notInWar"):
+        return regular.payload, [regular], None
+    try:
+        group = client.call("getClanWarLeagueGroup", clanTag=clan)
+    except NotFoundError:  # not in CWL: the regular answer (notInWar) is the truth
+        return regular.payload, [regular], None
+    wars = _round_wars(client, group.payload)
+    tag = normalize_tag(clan)
+    best: tuple[int, int, dict[str, Any], Fetched] | None = None
+    priority = {"inWar": 3, "preparation": 2, "warEnded": 1}
+    for number, rnd in enumerate(group.payload.get("rounds") or [], start=1):
+        for war_tag in rnd.get("warTags") or []:
+            fetched = wars.get(war_tag)
+            if fetched is None:
+                continue
+            war = fetched.payload
+            sides = {(war.get("clan") or {}).get("tag"), (war.get("opponent") or {}).get("tag")}
+            rank = (priority.get(war.get("state"), 0), number)
+            if tag in sides and (best is None or rank > best[:2]):
+                best = (*rank, war, fetched)
+    if best is None:
+        return regular.payload, [regular], None
+    return best[2], [regular, group, best[3]], best[1]
+
+
+def war_attacks(clan: str, *, client: Client | None = None) -> Any:
+    """Return one row per attack of the clan's current war (regular or CWL), with new stars
+    (stars above the defender's best earlier attack)."""
+    from cocframes.frames.wars import build_war_attacks
+
+    war, fetched, number = _current_war(_client(client), clan)
+    return _provenance(build_war_attacks(war, round_number=number), fetched, "getCurrentWar")
+
+
+def war_members(clan: str, *, client: Client | None = None) -> Any:
+    """Return one row per participant of the clan's current war (regular or CWL)."""
+    from cocframes.frames.wars import build_war_members
+
+    war, fetched, _ = _current_war(_client(client), clan)
+    return _provenance(build_war_members(war), fetched, "getCurrentWar")
+
+
+def war_log(clan: str, *, client: Client | None = None, max_items: int | None = None) -> Any:
+    """Return one row per war in the clan's war log (all pages, or the first ``max_items``)."""
+    from cocframes.frames.wars import build_war_log
+
+    pages, items = _all_pages(_client(client), "getClanWarLog", max_items, clanTag=clan)
+    return _provenance(build_war_log(items), pages, "getClanWarLog")
+
+
+@dataclass
+class CwlFrames:
+    """A clan's CWL league group as frames.
+
+    Attributes:
+        clans: one row per clan of the group.
+        rounds: one row per round × war tag.
+        attacks: one row per attack of every played war, with its round number.
+    """
+
+    clans: Any
+    rounds: Any
+    attacks: Any
+
+
+def cwl(clan: str, *, client: Client | None = None) -> CwlFrames:
+    """Return the clan's current CWL group: its clans, its rounds and every attack of its
+    wars (fetched concurrently)."""
+    from cocframes.frames.wars import build_cwl_attacks, build_cwl_clans, build_cwl_rounds
+
+    client = _client(client)
+    group = client.call("getClanWarLeagueGroup", clanTag=clan)
+    wars = _round_wars(client, group.payload)
+    fetched = [group, *wars.values()]
+    payloads = {tag: f.payload for tag, f in wars.items()}
+    return CwlFrames(
+        clans=_provenance(build_cwl_clans(group.payload), [group], "getClanWarLeagueGroup"),
+        rounds=_provenance(build_cwl_rounds(group.payload), [group], "getClanWarLeagueGroup"),
+        attacks=_provenance(build_cwl_attacks(group.payload, payloads), fetched,
+                            "getClanWarLeagueWar"),
+    )
+
+
+@dataclass
+class RaidFrames:
+    """A clan's capital raid seasons as frames.
+
+    Attributes:
+        seasons: one row per raid season.
+        members: one row per season × member (attacks, limits, loot).
+        districts: one row per season × raid (attack or defense log) × district.
+    """
+
+    seasons: Any
+    members: Any
+    districts: Any
+
+
+def raids(clan: str, *, client: Client | None = None, max_seasons: int | None = 10) -> RaidFrames:
+    """Return the clan's last ``max_seasons`` capital raid seasons (``None``: all) as frames."""
+    from cocframes.frames.raids import build_raid_districts, build_raid_members, build_raid_seasons
+
+    client = _client(client)
+    fetched = client.call("getCapitalRaidSeasons", clanTag=clan, limit=max_seasons)
+    payload = fetched.payload
+    source = "getCapitalRaidSeasons"
+    return RaidFrames(
+        seasons=_provenance(build_raid_seasons(payload), [fetched], source),
+        members=_provenance(build_raid_members(payload), [fetched], source),
+        districts=_provenance(build_raid_districts(payload), [fetched], source),
+    )
+
+
+_RANKINGS = {
+    "players": ("getPlayerRanking", "players"),
+    "clans": ("getClanRanking", "clans"),
+    "builder_base_players": ("getPlayerBuilderBaseRanking", "players"),
+    "builder_base_clans": ("getClanBuilderBaseRanking", "clans"),
+    "capitals": ("getClanCapitalRanking", "clans"),
+}
+
+
+def rankings(location: int | str = "global", kind: str = "players", *,
+             client: Client | None = None, max_items: int | None = None) -> Any:
+    """Return a location's ranking of ``kind`` (``players``, ``clans``,
+    ``builder_base_players``, ``builder_base_clans``, ``capitals``); the location is an id,
+    a name, a country code or ``"global"``."""
+    from cocframes.frames import rankings as frames
+
+    if kind not in _RANKINGS:
+        raise ValueError(f"unknown ranking kind {kind!r}; one of {sorted(_RANKINGS)}")
+    operation, family = _RANKINGS[kind]
+    client = _client(client)
+    location_id = client.resolve.location(location)
+    pages, items = _all_pages(client, operation, max_items, locationId=location_id)
+    build = frames.build_player_rankings if family == "players" else frames.build_clan_rankings
+    return _provenance(build(items, kind=kind), pages, operation)
+
+
+def legend_rankings(season: str, *, client: Client | None = None,
+                    max_items: int | None = None, page_size: int = 5000) -> Any:
+    """Return the Legend League's final ranking of ``season`` (e.g. ``"2025-10"``), paging
+    through every row (25,000+) or the first ``max_items``."""
+    from cocframes.frames.rankings import build_player_rankings
+
+    pages, items = _all_pages(_client(client), "getLeagueSeasonRankings", max_items,
+                              page_size=page_size, leagueId=29000022, seasonId=season)
+    return _provenance(build_player_rankings(items, kind="legend_season"), pages,
+                       "getLeagueSeasonRankings")
+
+
+def battle_log(player: str, *, client: Client | None = None) -> Any:
+    """Return one row per recent battle of ``player``."""
+    from cocframes.frames.reference import build_battle_log
+
+    fetched = _client(client).call("getBattleLog", playerTag=player)
+    return _provenance(build_battle_log(fetched.payload, player_tag=_tag(player)), [fetched],
+                       "getBattleLog")
+
+
+def league_history(player: str, *, client: Client | None = None) -> Any:
+    """Return one row per past league season of ``player``."""
+    from cocframes.frames.reference import build_league_history
+
+    fetched = _client(client).call("getLeagueHistory", playerTag=player)
+    return _provenance(build_league_history(fetched.payload, player_tag=_tag(player)),
+                       [fetched], "getLeagueHistory")
+
+
+def locations(*, client: Client | None = None) -> Any:
+    """Return one row per location (regions and countries)."""
+    from cocframes.frames.reference import build_locations
+
+    pages, items = _all_pages(_client(client), "getLocations")
+    return _provenance(build_locations(items), pages, "getLocations")
+
+
+_LEAGUE_KINDS = {
+    "leagues": "getLeagues",
+    "league_tiers": "getLeagueTiers",
+    "war_leagues": "getWarLeagues",
+    "builder_base_leagues": "getBuilderBaseLeagues",
+    "capital_leagues": "getCapitalLeagues",
+}
+
+
+def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> Any:
+    """Return one row per league of ``kind`` (``leagues``, ``league_tiers``, ``war_leagues``,
+    ``builder_base_leagues``, ``capital_leagues``)."""
+    from cocframes.frames.reference import build_leagues
+
+    if kind not in _LEAGUE_KINDS:
+        raise ValueError(f"unknown league kind {kind!r}; one of {sorted(_LEAGUE_KINDS)}")
+    pages, items = _all_pages(_client(client), _LEAGUE_KINDS[kind])
+    return _provenance(build_leagues(items, kind=kind), pages, _LEAGUE_KINDS[kind])
+
+
+def labels(kind: str = "clans", *, client: Client | None = None) -> Any:
+    """Return one row per clan or player label (``kind``: ``clans`` / ``players``)."""
+    from cocframes.frames.reference import build_labels
+
+    operations = {"clans": "getClanLabels", "players": "getPlayerLabels"}
+    if kind not in operations:
+        raise ValueError(f"unknown label kind {kind!r}; one of {sorted(operations)}")
+    pages, items = _all_pages(_client(client), operations[kind])
+    return _provenance(build_labels(items, kind=kind), pages, operations[kind])
+
+
+def search_clans(name: str | None = None, *, client: Client | None = None,
+                 max_items: int | None = 100, **filters: Any) -> Any:
+    """Return one row per clan matching ``name`` and the API's filters (``war_frequency``,
+    ``location`` (name, code or id), ``min_members``, ``max_members``, ``min_clan_points``,
+    ``min_clan_level``, ``labels`` (names or ids)); at most ``max_items`` rows."""
+    from cocframes.frames.reference import build_clan_search
+
+    client = _client(client)
+    fetched = client.search_clans_page(name, limit=max_items, **filters)
+    return _provenance(build_clan_search(fetched.payload.get("items") or []), [fetched],
+                       "searchClans")
+
+
+def _tag(tag: str) -> str:
+    from cocframes.tags import normalize_tag
+
+    return normalize_tag(tag)

@@ -441,31 +441,43 @@ class Client:
             raise TypeError(f"{operation} takes no parameter(s) {sorted(unknown)}")
         return self.fetch(path, args, method=op.method, json=json, refresh=refresh)
 
+    def pages(self, operation: str, *, max_items: int | None = None,
+              page_size: int | None = None, refresh: bool = False,
+              **args: Any) -> Iterator[Fetched]:
+        """Yield the answers of a paged operation page by page, following ``after`` cursors
+        to the end or until the pages hold ``max_items`` items (the last page may hold more:
+        :meth:`paginate` trims it)."""
+        if not BY_NAME[operation].paged:
+            raise ValueError(f"{operation} does not page")
+        if max_items is not None and max_items <= 0:
+            return
+        seen = 0
+        after = args.pop("after", None)
+        while True:
+            limit = page_size
+            if max_items is not None:
+                limit = min(page_size or max_items, max_items - seen)
+            page = self.call(operation, refresh=refresh, limit=limit, after=after, **args)
+            yield page
+            items = page.payload.get("items") or []
+            seen += len(items)
+            after = (page.payload.get("paging") or {}).get("cursors", {}).get("after")
+            if not after or not items or (max_items is not None and seen >= max_items):
+                return
+
     def paginate(self, operation: str, *, max_items: int | None = None,
                  page_size: int | None = None, refresh: bool = False,
                  **args: Any) -> Iterator[dict[str, Any]]:
         """Yield the items of a paged operation, following ``after`` cursors to the end or
         until ``max_items`` items have been yielded."""
-        if not BY_NAME[operation].paged:
-            raise ValueError(f"{operation} does not page")
-        if max_items is not None and max_items <= 0:
-            return
         yielded = 0
-        after = args.pop("after", None)
-        while True:
-            limit = page_size
-            if max_items is not None:
-                limit = min(page_size or max_items, max_items - yielded)
-            payload = self.call(operation, refresh=refresh, limit=limit, after=after,
-                                **args).payload
-            for item in payload.get("items", []):
-                yield item
-                yielded += 1
+        for page in self.pages(operation, max_items=max_items, page_size=page_size,
+                               refresh=refresh, **args):
+            for item in page.payload.get("items") or []:
                 if max_items is not None and yielded >= max_items:
                     return
-            after = (payload.get("paging") or {}).get("cursors", {}).get("after")
-            if not after or not payload.get("items"):
-                return
+                yield item
+                yielded += 1
 
     def many(self, func: Callable[[T], R], items: Iterable[T], *,
              progress: bool | None = None, description: str = "fetching") -> BulkResult[T, R]:
@@ -526,7 +538,13 @@ class Client:
         self.close()
 
     # ----------------------------------------------------------------- clans
-    def search_clans(
+    def search_clans(self, name: str | None = None, **filters: Any) -> dict[str, Any]:
+        """Search clans (``searchClans``) and return the payload; see
+        :meth:`search_clans_page` for the filters (``location`` and ``labels`` accept
+        names)."""
+        return self.search_clans_page(name, **filters).payload
+
+    def search_clans_page(
         self,
         name: str | None = None,
         *,
@@ -540,8 +558,10 @@ class Client:
         limit: int | None = None,
         after: str | None = None,
         before: str | None = None,
-    ) -> dict[str, Any]:
-        """Search clans (``searchClans``); ``location`` and ``labels`` accept names."""
+    ) -> Fetched:
+        """Search clans (``searchClans``) and return the answer with its provenance.
+
+        ``location`` is an id, name or country code; ``labels`` are label names or ids."""
         label_ids = None
         if labels:
             label_ids = ",".join(str(self.resolve.label(lb, "clans")) for lb in labels)
@@ -551,7 +571,7 @@ class Client:
             minMembers=min_members, maxMembers=max_members, minClanPoints=min_clan_points,
             minClanLevel=min_clan_level, labelIds=label_ids, limit=limit, after=after,
             before=before,
-        ).payload
+        )
 
     def get_clan(self, clan_tag: str, *, refresh: bool = False) -> dict[str, Any]:
         """Return the clan's profile (``getClan``)."""
