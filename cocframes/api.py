@@ -350,21 +350,34 @@ def rankings(location: int | str = "global", kind: str = "players", *,
     return _provenance(build(items, kind=kind), pages, operation)
 
 
-def legend_rankings(season: str, *, client: Client | None = None,
+LEGEND_LEAGUE_ID = 29000022
+
+
+def legend_rankings(season: str | None = None, *, client: Client | None = None,
                     max_items: int | None = None, page_size: int = 5000) -> Any:
-    """Return the Legend League's final ranking of ``season`` (e.g. ``"2025-10"``), paging
-    through every row (25,000+) or the first ``max_items``."""
+    """Return the Legend League's final ranking of ``season`` (e.g. ``"2025-10"``; default:
+    the latest finished season), paging through every row (25,000+) or the first
+    ``max_items``."""
     from cocframes.frames.rankings import build_player_rankings
 
-    pages, items = _all_pages(_client(client), "getLeagueSeasonRankings", max_items,
-                              page_size=page_size, leagueId=29000022, seasonId=season)
-    return _provenance(build_player_rankings(items, kind="legend_season"), pages,
-                       "getLeagueSeasonRankings")
+    client = _client(client)
+    fetched: list[Fetched] = []
+    if season is None:
+        season_pages, seasons = _all_pages(client, "getLeagueSeasons", leagueId=LEGEND_LEAGUE_ID)
+        if not seasons:
+            raise LookupError("the API lists no Legend League season yet")
+        season = max(str(item["id"]) for item in seasons)
+        fetched.extend(season_pages)
+    pages, items = _all_pages(client, "getLeagueSeasonRankings", max_items,
+                              page_size=page_size, leagueId=LEGEND_LEAGUE_ID, seasonId=season)
+    df = build_player_rankings(items, kind="legend_season")
+    df.attrs["season"] = season
+    return _provenance(df, fetched + pages, "getLeagueSeasonRankings")
 
 
 def battle_log(player: str, *, client: Client | None = None) -> Any:
     """Return one row per recent battle of ``player``."""
-    from cocframes.frames.reference import build_battle_log
+    from cocframes.frames.rankings import build_battle_log
 
     fetched = _client(client).call("getBattleLog", playerTag=player)
     return _provenance(build_battle_log(fetched.payload, player_tag=_tag(player)), [fetched],
@@ -373,7 +386,7 @@ def battle_log(player: str, *, client: Client | None = None) -> Any:
 
 def league_history(player: str, *, client: Client | None = None) -> Any:
     """Return one row per past league season of ``player``."""
-    from cocframes.frames.reference import build_league_history
+    from cocframes.frames.rankings import build_league_history
 
     fetched = _client(client).call("getLeagueHistory", playerTag=player)
     return _provenance(build_league_history(fetched.payload, player_tag=_tag(player)),
@@ -424,7 +437,7 @@ def search_clans(name: str | None = None, *, client: Client | None = None,
     """Return one row per clan matching ``name`` and the API's filters (``war_frequency``,
     ``location`` (name, code or id), ``min_members``, ``max_members``, ``min_clan_points``,
     ``min_clan_level``, ``labels`` (names or ids)); at most ``max_items`` rows."""
-    from cocframes.frames.reference import build_clan_search
+    from cocframes.frames.rankings import build_clan_search
 
     client = _client(client)
     fetched = client.search_clans_page(name, limit=max_items, **filters)

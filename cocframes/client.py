@@ -41,6 +41,8 @@ OFFICIAL_BASE_URL = "https://api.clashofclans.com/v1"
 TOKEN_ENV_VAR = "COC_API_TOKEN"
 BASE_URL_ENV_VAR = "COCFRAMES_BASE_URL"
 DEMO_TOKEN = "demo"
+DEFAULT_RATE = 10.0
+DEMO_RATE = 1000.0
 
 # Path parameters that hold tags (normalised and validated before any request).
 _TAG_PARAMS = frozenset({"clanTag", "playerTag", "warTag", "leagueGroupTag"})
@@ -149,7 +151,8 @@ class Client:
         cache_dir: directory of the cache file; defaults to ``$COCFRAMES_CACHE`` or the user
             cache directory. ``cache=False`` keeps the cache in memory only.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMissError`.
-        rate: requests per second per token (the polite default is 10).
+        rate: requests per second per token; the polite default is 10 for the API and a
+            server, and 1000 for the in-process demo world, which has no limit to respect.
         burst: requests a token may send at once after a quiet period.
         timeout: seconds to wait for an answer.
         max_retries: retries of one call after a 5xx answer, timeout or dropped connection.
@@ -176,7 +179,7 @@ class Client:
         cache_dir: str | os.PathLike[str] | None = None,
         cache: bool = True,
         offline: bool = False,
-        rate: float = 10.0,
+        rate: float | None = None,
         burst: int = 1,
         timeout: float = 10.0,
         max_retries: int = 5,
@@ -224,6 +227,8 @@ class Client:
         self.max_retries = max_retries
         self.max_retry_time = max_retry_time
         self.progress = progress
+        if rate is None:
+            rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
         self._keys = KeyPool(tokens or ["offline"], rate=rate, burst=burst)
         cache_path = _cache.default_cache_path(cache_dir) if cache else None
         self.session = _cache.new_session(cache_path)

@@ -69,6 +69,10 @@ class FrameSpec:
         else:
             raw = pd.DataFrame.from_records(list(records))
         n = len(raw)
+        if n == 0:
+            # Empty lists would come in as float or object columns of their own; start every
+            # column from the same empty object column so empty frames are all alike.
+            raw = pd.DataFrame()
         data: dict[str, Any] = {}
         for col in self.columns:
             values = raw[col.name] if col.name in raw else pd.Series([None] * n, dtype=object)

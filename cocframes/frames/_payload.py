@@ -1,0 +1,44 @@
+"""Defensive access to JSON payloads: a value of the wrong type is treated as missing.
+
+Real payloads drop fields, send ``null`` and add fields over time; builders read them only
+through these helpers so that none of that can crash a frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def obj(value: Any) -> Mapping[str, Any]:
+    """Return ``value`` if it is a JSON object, else an empty one (so ``.get`` chains work)."""
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def objs(value: Any) -> list[Mapping[str, Any]]:
+    """Return the JSON objects of a list (other items skipped); ``[]`` for anything else."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
+def items_of(payload: Any) -> list[Mapping[str, Any]]:
+    """Return the items of a paged payload: a dict with ``items``, or the list of items."""
+    return objs(payload.get("items") if isinstance(payload, Mapping) else payload)
+
+
+def field_objs(rows: list[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
+    """Return ``obj(row.get(key))`` for every row (one comprehension, no call per row)."""
+    return [v if isinstance(v := r.get(key), Mapping) else _EMPTY for r in rows]
+
+
+def count(value: Any) -> int | None:
+    """Return the length of a JSON list, or ``None`` when ``value`` is not one."""
+    return len(value) if isinstance(value, list) else None
+
+
+def as_list(value: Any) -> list[Any]:
+    """Return ``value`` if it is a JSON list, else ``[]``."""
+    return value if isinstance(value, list) else []

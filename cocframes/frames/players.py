@@ -1,0 +1,403 @@
+"""Players: clan members, player profiles, their units (troops, heroes, spells, equipment,
+pets, siege machines) and achievements.
+
+Pure builders, JSON in, DataFrame out. They accept the bodies of ``/clans/{tag}/members``,
+``/clans/{tag}`` (its ``memberList``) and ``/players/{tag}``; a field that is missing, null or
+of the wrong type becomes NA, unknown fields are ignored, and an empty input gives an empty
+frame with the usual columns.
+
+Old captures (before the 2023 builder base update) send ``versusTrophies`` /
+``bestVersusTrophies`` instead of ``builderBaseTrophies`` / ``bestBuilderBaseTrophies``; both
+feed the ``builder_base_*`` columns. Captures from before the 2025 ranked system have
+``league`` and no ``leagueTier``: the ``league_tier*`` columns are then NA, and the other way
+round for ``league*`` in new captures.
+
+The API lists pets and siege machines among ``troops``; :data:`PETS`, :data:`SIEGE_MACHINES`
+and :data:`SUPER_TROOPS` (names of the home village) tell them apart in :func:`build_units`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from cocframes.frames._columns import (
+    BOOL,
+    CATEGORY,
+    FLOAT,
+    INT,
+    STRING,
+    documented,
+    spec,
+)
+from cocframes.frames._payload import obj, objs
+
+__all__ = [
+    "ACHIEVEMENTS",
+    "MEMBERS",
+    "PETS",
+    "PLAYERS",
+    "SIEGE_MACHINES",
+    "SUPER_TROOPS",
+    "UNITS",
+    "build_achievements",
+    "build_members",
+    "build_players",
+    "build_units",
+]
+
+# Names the API lists among a player's ``troops`` that are not ordinary troops.
+PETS: frozenset[str] = frozenset({
+    "L.A.S.S.I", "Electro Owl", "Mighty Yak", "Unicorn", "Frosty", "Diggy", "Poison Lizard",
+    "Phoenix", "Spirit Fox", "Angry Jelly", "Sneezy",
+})
+SIEGE_MACHINES: frozenset[str] = frozenset({
+    "Wall Wrecker", "Battle Blimp", "Stone Slammer", "Siege Barracks", "Log Launcher",
+    "Flame Flinger", "Battle Drill", "Troop Launcher",
+})
+SUPER_TROOPS: frozenset[str] = frozenset({
+    "Super Barbarian", "Super Archer", "Sneaky Goblin", "Super Wall Breaker", "Super Giant",
+    "Rocket Balloon", "Super Wizard", "Super Dragon", "Inferno Dragon", "Super Minion",
+    "Super Valkyrie", "Super Witch", "Ice Hound", "Super Bowler", "Super Miner",
+    "Super Hog Rider", "Super Yeti",
+})
+
+# ------------------------------------------------------------------------------- members
+MEMBERS = spec(
+    "members", "clan member",
+    ("clan_tag", STRING, "tag of the clan (from a clan payload, or the clan_tag argument)"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("role", CATEGORY, "clan role as the API sends it: member, admin (elder), coLeader, "
+                       "leader"),
+    ("town_hall", INT, "town hall level (NA in old captures)"),
+    ("exp_level", INT, "experience level"),
+    ("trophies", INT, "home village trophies"),
+    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
+    ("league", STRING, "home village league name (pre-2025 league system)"),
+    ("league_id", INT, "home village league id"),
+    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
+    ("league_tier_id", INT, "ranked league tier id"),
+    ("builder_base_league", STRING, "builder base league name"),
+    ("builder_base_league_id", INT, "builder base league id"),
+    ("clan_rank", INT, "rank in the clan by trophies (1 = first)"),
+    ("previous_clan_rank", INT, "rank in the clan at the previous update (0 = new)"),
+    ("donations", INT, "troops donated this season"),
+    ("donations_received", INT, "troops received this season"),
+)
+
+
+@documented(MEMBERS)
+def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
+                  clan_tag: str | None = None) -> pd.DataFrame:
+    """Return one row per clan member.
+
+    ``payload`` is the body of ``/clans/{tag}/members`` (``{"items": [...]}``), a clan body
+    (its ``memberList`` is used and its ``tag`` fills ``clan_tag``), or a plain list of member
+    objects. ``clan_tag`` fills ``clan_tag`` when the payload does not carry it.
+    """
+    if isinstance(payload, Mapping):
+        if clan_tag is None and isinstance(payload.get("tag"), str):
+            clan_tag = payload["tag"]
+        items = payload.get("items")
+        if not isinstance(items, list):
+            items = payload.get("memberList")
+    else:
+        items = payload
+    rows = objs(items)
+    leagues = [obj(m.get("league")) for m in rows]
+    tiers = [obj(m.get("leagueTier")) for m in rows]
+    bb_leagues = [obj(m.get("builderBaseLeague")) for m in rows]
+    return MEMBERS.build({
+        "clan_tag": [clan_tag] * len(rows),
+        "tag": [m.get("tag") for m in rows],
+        "name": [m.get("name") for m in rows],
+        "role": [m.get("role") for m in rows],
+        "town_hall": [m.get("townHallLevel") for m in rows],
+        "exp_level": [m.get("expLevel") for m in rows],
+        "trophies": [m.get("trophies") for m in rows],
+        "builder_base_trophies": [_first(m, "builderBaseTrophies", "versusTrophies")
+                                  for m in rows],
+        "league": [x.get("name") for x in leagues],
+        "league_id": [x.get("id") for x in leagues],
+        "league_tier": [x.get("name") for x in tiers],
+        "league_tier_id": [x.get("id") for x in tiers],
+        "builder_base_league": [x.get("name") for x in bb_leagues],
+        "builder_base_league_id": [x.get("id") for x in bb_leagues],
+        "clan_rank": [m.get("clanRank") for m in rows],
+        "previous_clan_rank": [m.get("previousClanRank") for m in rows],
+        "donations": [m.get("donations") for m in rows],
+        "donations_received": [m.get("donationsReceived") for m in rows],
+    })
+
+
+# ------------------------------------------------------------------------------- players
+PLAYERS = spec(
+    "players", "player profile",
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("town_hall", INT, "town hall level"),
+    ("town_hall_weapon", INT, "town hall weapon level (town hall 12+); NA otherwise"),
+    ("exp_level", INT, "experience level"),
+    ("trophies", INT, "home village trophies"),
+    ("best_trophies", INT, "best home village trophies ever"),
+    ("legend_trophies", INT, "legend trophies (legendStatistics); NA when not in legends"),
+    ("war_stars", INT, "stars won in clan wars, all time"),
+    ("attack_wins", INT, "multiplayer attacks won this season"),
+    ("defense_wins", INT, "multiplayer defenses won this season"),
+    ("builder_hall", INT, "builder hall level"),
+    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
+    ("best_builder_base_trophies", INT, "best builder base trophies ever "
+                                        "(bestVersusTrophies in old captures)"),
+    ("role", CATEGORY, "clan role: member, admin (elder), coLeader, leader; NA without clan"),
+    ("war_preference", CATEGORY, "clan war preference: in or out; NA without clan"),
+    ("donations", INT, "troops donated this season"),
+    ("donations_received", INT, "troops received this season"),
+    ("clan_capital_contributions", INT, "capital gold contributed, all time"),
+    ("clan_tag", STRING, "tag of the player's clan; NA without clan"),
+    ("clan_name", STRING, "name of the player's clan; NA without clan"),
+    ("clan_level", INT, "level of the player's clan; NA without clan"),
+    ("league", STRING, "home village league name (pre-2025 league system)"),
+    ("league_id", INT, "home village league id"),
+    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
+    ("league_tier_id", INT, "ranked league tier id"),
+    ("builder_base_league", STRING, "builder base league name"),
+    ("builder_base_league_id", INT, "builder base league id"),
+    ("current_league_group_tag", STRING, "tag of this week's ranked league group"),
+    ("current_league_season_id", INT, "id of this week's ranked league season"),
+    ("previous_league_group_tag", STRING, "tag of last week's ranked league group"),
+    ("previous_league_season_id", INT, "id of last week's ranked league season"),
+    ("labels", STRING, "player label names, comma-separated; NA when none"),
+    ("heroes", INT, "number of heroes unlocked (both villages)"),
+    ("hero_equipment", INT, "number of hero equipment pieces unlocked"),
+    ("pets", INT, "number of pets unlocked"),
+)
+
+
+@documented(PLAYERS)
+def build_players(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
+    """Return one row per player profile (bodies of ``/players/{tag}``; one body alone is
+    accepted too)."""
+    rows = _profiles(profiles)
+    clans = [obj(p.get("clan")) for p in rows]
+    leagues = [obj(p.get("league")) for p in rows]
+    tiers = [obj(p.get("leagueTier")) for p in rows]
+    bb_leagues = [obj(p.get("builderBaseLeague")) for p in rows]
+    troops = [objs(p.get("troops")) for p in rows]
+    return PLAYERS.build({
+        "tag": [p.get("tag") for p in rows],
+        "name": [p.get("name") for p in rows],
+        "town_hall": [p.get("townHallLevel") for p in rows],
+        "town_hall_weapon": [p.get("townHallWeaponLevel") for p in rows],
+        "exp_level": [p.get("expLevel") for p in rows],
+        "trophies": [p.get("trophies") for p in rows],
+        "best_trophies": [p.get("bestTrophies") for p in rows],
+        "legend_trophies": [obj(p.get("legendStatistics")).get("legendTrophies")
+                            for p in rows],
+        "war_stars": [p.get("warStars") for p in rows],
+        "attack_wins": [p.get("attackWins") for p in rows],
+        "defense_wins": [p.get("defenseWins") for p in rows],
+        "builder_hall": [p.get("builderHallLevel") for p in rows],
+        "builder_base_trophies": [_first(p, "builderBaseTrophies", "versusTrophies")
+                                  for p in rows],
+        "best_builder_base_trophies": [_first(p, "bestBuilderBaseTrophies", "bestVersusTrophies")
+                                       for p in rows],
+        "role": [p.get("role") for p in rows],
+        "war_preference": [p.get("warPreference") for p in rows],
+        "donations": [p.get("donations") for p in rows],
+        "donations_received": [p.get("donationsReceived") for p in rows],
+        "clan_capital_contributions": [p.get("clanCapitalContributions") for p in rows],
+        "clan_tag": [c.get("tag") for c in clans],
+        "clan_name": [c.get("name") for c in clans],
+        "clan_level": [c.get("clanLevel") for c in clans],
+        "league": [x.get("name") for x in leagues],
+        "league_id": [x.get("id") for x in leagues],
+        "league_tier": [x.get("name") for x in tiers],
+        "league_tier_id": [x.get("id") for x in tiers],
+        "builder_base_league": [x.get("name") for x in bb_leagues],
+        "builder_base_league_id": [x.get("id") for x in bb_leagues],
+        "current_league_group_tag": [p.get("currentLeagueGroupTag") for p in rows],
+        "current_league_season_id": [p.get("currentLeagueSeasonId") for p in rows],
+        "previous_league_group_tag": [p.get("previousLeagueGroupTag") for p in rows],
+        "previous_league_season_id": [p.get("previousLeagueSeasonId") for p in rows],
+        "labels": [_label_names(p.get("labels")) for p in rows],
+        "heroes": [len(objs(p.get("heroes"))) for p in rows],
+        "hero_equipment": [len(objs(p.get("heroEquipment"))) for p in rows],
+        "pets": [sum(_name(t) in PETS for t in ts) for ts in troops],
+    })
+
+
+# --------------------------------------------------------------------------------- units
+UNITS = spec(
+    "units", "unit (troop, hero, spell, equipment, pet, siege machine) of a player",
+    ("player_tag", STRING, "player tag"),
+    ("player_name", STRING, "player name"),
+    ("player_town_hall", INT, "town hall level of the player"),
+    ("kind", CATEGORY, "troop, super_troop, pet, siege_machine, hero, hero_equipment, spell"),
+    ("name", STRING, "unit name"),
+    ("village", CATEGORY, "village of the unit: home, builderBase (clanCapital possible)"),
+    ("level", INT, "current level"),
+    ("max_level", INT, "maximum level in the game"),
+    ("progress", FLOAT, "level / max_level (1.0 = maxed); NA when either is missing"),
+    ("super_troop_active", BOOL, "superTroopIsActive as sent; NA where the API omits it"),
+    ("equipment_hero", STRING, "hero equipment only: the hero that has it equipped, else NA"),
+    ("equipped", BOOL, "hero equipment only: currently equipped by a hero; NA for other kinds"),
+)
+
+# payload key → kind of its items (troops are split further by name)
+_UNIT_LISTS = (("troops", "troop"), ("heroes", "hero"), ("spells", "spell"),
+               ("heroEquipment", "hero_equipment"))
+
+
+def _troop_kind(name: str | None) -> str:
+    if name in PETS:
+        return "pet"
+    if name in SIEGE_MACHINES:
+        return "siege_machine"
+    if name in SUPER_TROOPS:
+        return "super_troop"
+    return "troop"
+
+
+@documented(UNITS)
+def build_units(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
+    """Return one row per player × unit from player profiles (bodies of ``/players/{tag}``;
+    one body alone is accepted too).
+
+    ``kind`` splits the API's ``troops`` into troop, super_troop, pet and siege_machine by
+    name (:data:`SUPER_TROOPS`, :data:`PETS`, :data:`SIEGE_MACHINES`). The equipment listed
+    inside each hero is not repeated: it sets ``equipment_hero`` / ``equipped`` of the
+    matching ``heroEquipment`` row.
+    """
+    player_tag: list[Any] = []
+    player_name: list[Any] = []
+    player_th: list[Any] = []
+    kind: list[str] = []
+    units: list[dict] = []
+    worn: list[Any] = []  # hero of each hero_equipment row, None when unequipped
+    for p in _profiles(profiles):
+        wearer = _wearers(p.get("heroes"))
+        for key, base in _UNIT_LISTS:
+            items = objs(p.get(key))
+            if not items:
+                continue
+            n = len(items)
+            player_tag += [p.get("tag")] * n
+            player_name += [p.get("name")] * n
+            player_th += [p.get("townHallLevel")] * n
+            units += items
+            if base == "troop":
+                kind += [_troop_kind(_name(u)) for u in items]
+            else:
+                kind += [base] * n
+            if base == "hero_equipment":
+                worn += [wearer.get(_name(u)) for u in items]
+            else:
+                worn += [_NOT_EQUIPMENT] * n
+    df = UNITS.build({
+        "player_tag": player_tag,
+        "player_name": player_name,
+        "player_town_hall": player_th,
+        "kind": kind,
+        "name": [u.get("name") for u in units],
+        "village": [u.get("village") for u in units],
+        "level": [u.get("level") for u in units],
+        "max_level": [u.get("maxLevel") for u in units],
+        "super_troop_active": [u.get("superTroopIsActive") for u in units],
+        "equipment_hero": [None if w is _NOT_EQUIPMENT else w for w in worn],
+        "equipped": [None if w is _NOT_EQUIPMENT else w is not None for w in worn],
+    })
+    df["progress"] = (df["level"] / df["max_level"].where(df["max_level"] > 0)).astype(FLOAT)
+    return df
+
+
+_NOT_EQUIPMENT = object()
+
+
+def _wearers(heroes: Any) -> dict[str, Any]:
+    """Return equipment name → name of the hero that has it equipped (first hero wins)."""
+    out: dict[str, Any] = {}
+    for hero in objs(heroes):
+        hero_name = _name(hero)
+        for eq in objs(hero.get("equipment")):
+            eq_name = _name(eq)
+            if eq_name is not None and eq_name not in out:
+                out[eq_name] = hero_name
+    return out
+
+
+# --------------------------------------------------------------------------- achievements
+ACHIEVEMENTS = spec(
+    "achievements", "player × achievement",
+    ("player_tag", STRING, "player tag"),
+    ("player_name", STRING, "player name"),
+    ("name", STRING, "achievement name"),
+    ("stars", INT, "stars earned, 0-3"),
+    ("value", INT, "current value"),
+    ("target", INT, "value needed for the next star (or the last one)"),
+    ("info", STRING, "what the achievement asks for"),
+    ("completion_info", STRING, "progress text shown in game; NA for many"),
+    ("village", CATEGORY, "home, builderBase or clanCapital"),
+    ("completed", BOOL, "all three stars earned (stars == 3); NA when stars is missing"),
+)
+
+
+@documented(ACHIEVEMENTS)
+def build_achievements(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
+    """Return one row per player × achievement from player profiles (bodies of
+    ``/players/{tag}``; one body alone is accepted too)."""
+    player_tag: list[Any] = []
+    player_name: list[Any] = []
+    rows: list[dict] = []
+    for p in _profiles(profiles):
+        items = objs(p.get("achievements"))
+        player_tag += [p.get("tag")] * len(items)
+        player_name += [p.get("name")] * len(items)
+        rows += items
+    df = ACHIEVEMENTS.build({
+        "player_tag": player_tag,
+        "player_name": player_name,
+        "name": [a.get("name") for a in rows],
+        "stars": [a.get("stars") for a in rows],
+        "value": [a.get("value") for a in rows],
+        "target": [a.get("target") for a in rows],
+        "info": [a.get("info") for a in rows],
+        "completion_info": [a.get("completionInfo") for a in rows],
+        "village": [a.get("village") for a in rows],
+    })
+    df["completed"] = df["stars"].eq(3).astype(BOOL)
+    return df
+
+
+# -------------------------------------------------------------------------------- helpers
+
+
+
+
+def _profiles(profiles: Any) -> list[Mapping[str, Any]]:
+    if isinstance(profiles, Mapping):
+        return [profiles]
+    if not isinstance(profiles, Iterable) or isinstance(profiles, (str, bytes)):
+        return []
+    return objs(list(profiles))
+
+
+def _name(item: Mapping[str, Any]) -> str | None:
+    name = item.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _first(item: Mapping[str, Any], *keys: str) -> Any:
+    """Return the first of ``keys`` whose value is a number (bools excluded), else None."""
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _label_names(labels: Any) -> str | None:
+    names = [n for n in (_name(x) for x in objs(labels)) if n]
+    return ", ".join(names) if names else None
