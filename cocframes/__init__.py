@@ -1,11 +1,43 @@
 """cocframes: the Clash of Clans API as tidy pandas DataFrames, for Jupyter.
 
-Start with ``Client(demo=True)`` for the offline demo world, or ``Client(token=...)`` /
-``$COC_API_TOKEN`` for the real API.
+One call, one frame::
+
+    import cocframes as cf
+    cf.demo()                      # the offline demo world; or set $COC_API_TOKEN
+    cf.members("#992JPJY20")       # one row per clan member
+
+The frame functions (``members``, ``players``, ``units``, ``war_attacks``, ``rankings``...)
+use the default client (:func:`get_client`) unless given ``client=``; :class:`Client` is the
+lower layer with one method per API operation.
 """
 
 from cocframes import demo
-from cocframes.api import CallableDemoModule, get_client, login, set_client, use_demo
+from cocframes.api import (
+    CallableDemoModule,
+    CwlFrames,
+    RaidFrames,
+    achievements,
+    battle_log,
+    cwl,
+    get_client,
+    labels,
+    league_history,
+    leagues,
+    legend_rankings,
+    locations,
+    login,
+    members,
+    players,
+    raids,
+    rankings,
+    search_clans,
+    set_client,
+    units,
+    use_demo,
+    war_attacks,
+    war_log,
+    war_members,
+)
 from cocframes.client import BulkResult, Client, Fetched, StaleDataWarning, Stats
 from cocframes.errors import (
     AccessDeniedError,
@@ -43,6 +75,7 @@ __all__ = [
     "Client",
     "CocError",
     "ConfigurationError",
+    "CwlFrames",
     "Fetched",
     "InvalidCredentialsError",
     "InvalidIpError",
@@ -57,15 +90,33 @@ __all__ = [
     "PortalError",
     "PortalUnavailableError",
     "PrivateWarLogError",
+    "RaidFrames",
     "ServerError",
     "StaleDataWarning",
     "Stats",
     "ThrottledError",
+    "achievements",
+    "battle_log",
+    "cwl",
     "demo",
     "get_client",
+    "labels",
+    "league_history",
+    "leagues",
+    "legend_rankings",
+    "locations",
     "login",
+    "members",
     "normalize_tag",
+    "players",
+    "raids",
+    "rankings",
+    "search_clans",
     "set_client",
+    "units",
     "use_demo",
+    "war_attacks",
+    "war_log",
+    "war_members",
 ]
 __version__ = "0.1.0"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cocframes.client import Client, Fetched
+from cocframes.frames import specs
+from cocframes.frames._columns import documented
 
 _lock = threading.Lock()
 _default: Client | None = None
@@ -87,7 +89,7 @@ def login(
 
 # --------------------------------------------------------------------------- frames
 # The frame functions import pandas and the builders on first use, so `import cocframes`
-# stays light.
+# stays light; their docstrings list the columns from the pandas-free specs.
 
 def _client(client: Client | None) -> Client:
     return client if client is not None else get_client()
@@ -165,15 +167,16 @@ def _profile_frame(builder_name: str, tags: Any, clan: str | None, client: Clien
     return df
 
 
+@documented(specs.MEMBERS)
 def members(clan: str, *, client: Client | None = None, refresh: bool = False) -> Any:
-    """Return one row per member of ``clan`` (see ``frames.players.build_members`` for the
-    columns)."""
+    """Return one row per member of ``clan``."""
     from cocframes.frames.players import build_members
 
     pages, items = _all_pages(_client(client), "getClanMembers", refresh=refresh, clanTag=clan)
-    return _provenance(build_members(items), pages, "getClanMembers")
+    return _provenance(build_members(items, clan_tag=_tag(clan)), pages, "getClanMembers")
 
 
+@documented(specs.PLAYERS)
 def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
             client: Client | None = None, progress: bool | None = None) -> Any:
     """Return one row per player profile, for ``tags`` or every member of ``clan``, fetched
@@ -182,6 +185,7 @@ def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
     return _profile_frame("build_players", tags, clan, client, progress)
 
 
+@documented(specs.UNITS)
 def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
           client: Client | None = None, progress: bool | None = None) -> Any:
     """Return one row per player × unit (troops, heroes, spells, equipment, pets, siege
@@ -189,6 +193,7 @@ def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
     return _profile_frame("build_units", tags, clan, client, progress)
 
 
+@documented(specs.ACHIEVEMENTS)
 def achievements(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
                  client: Client | None = None, progress: bool | None = None) -> Any:
     """Return one row per player × achievement; failures as in :func:`players`."""
@@ -204,22 +209,30 @@ def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
     return {tag: f for tag, f in zip(war_tags, result.results, strict=True) if f is not None}
 
 
-def _current_war(client: Client, clan: str) -> tuple[dict[str, Any], list[Fetched], int | None]:
-    """Return the clan's current war (the regular one, or else its CWL round war in progress
-    or last played), the answers it came from, and the CWL round number (None if regular)."""
+@dataclass
+class _War:
+    payload: dict[str, Any]
+    fetched: list[Fetched]
+    round_number: int | None = None  # CWL round, 1-based; None for a regular war
+    war_tag: str | None = None  # CWL war tag; None for a regular war
+
+
+def _current_war(client: Client, clan: str) -> _War:
+    """Return the clan's current war: the regular one, or else its CWL round war in progress
+    (or the last one played), with the answers it came from."""
     from cocframes.errors import NotFoundError
     from cocframes.tags import normalize_tag
 
     regular = client.call("getCurrentWar", clanTag=clan)
     if regular.payload.get("state") not in (None, "notInWar"):
-        return regular.payload, [regular], None
+        return _War(regular.payload, [regular])
     try:
         group = client.call("getClanWarLeagueGroup", clanTag=clan)
     except NotFoundError:  # not in CWL: the regular answer (notInWar) is the truth
-        return regular.payload, [regular], None
+        return _War(regular.payload, [regular])
     wars = _round_wars(client, group.payload)
     tag = normalize_tag(clan)
-    best: tuple[int, int, dict[str, Any], Fetched] | None = None
+    best: tuple[int, int, str, Fetched] | None = None
     priority = {"inWar": 3, "preparation": 2, "warEnded": 1}
     for number, rnd in enumerate(group.payload.get("rounds") or [], start=1):
         for war_tag in rnd.get("warTags") or []:
@@ -230,29 +243,46 @@ def _current_war(client: Client, clan: str) -> tuple[dict[str, Any], list[Fetche
             sides = {(war.get("clan") or {}).get("tag"), (war.get("opponent") or {}).get("tag")}
             rank = (priority.get(war.get("state"), 0), number)
             if tag in sides and (best is None or rank > best[:2]):
-                best = (*rank, war, fetched)
+                best = (*rank, war_tag, fetched)
     if best is None:
-        return regular.payload, [regular], None
-    return best[2], [regular, group, best[3]], best[1]
+        return _War(regular.payload, [regular])
+    _, number, war_tag, fetched = best
+    return _War(fetched.payload, [regular, group, fetched], number, war_tag)
 
 
+@documented(specs.WAR_ATTACKS)
 def war_attacks(clan: str, *, client: Client | None = None) -> Any:
     """Return one row per attack of the clan's current war (regular or CWL), with new stars
     (stars above the defender's best earlier attack)."""
     from cocframes.frames.wars import build_war_attacks
 
-    war, fetched, number = _current_war(_client(client), clan)
-    return _provenance(build_war_attacks(war, round_number=number), fetched, "getCurrentWar")
+    war = _current_war(_client(client), clan)
+    df = build_war_attacks(war.payload, round_number=war.round_number, war_tag=war.war_tag)
+    return _war_provenance(df, war)
 
 
+@documented(specs.WAR_MEMBERS)
 def war_members(clan: str, *, client: Client | None = None) -> Any:
     """Return one row per participant of the clan's current war (regular or CWL)."""
     from cocframes.frames.wars import build_war_members
 
-    war, fetched, _ = _current_war(_client(client), clan)
-    return _provenance(build_war_members(war), fetched, "getCurrentWar")
+    war = _current_war(_client(client), clan)
+    df = build_war_members(war.payload, round_number=war.round_number, war_tag=war.war_tag)
+    return _war_provenance(df, war)
 
 
+def _war_provenance(df: Any, war: _War) -> Any:
+    """Provenance of a current-war frame, with the war's state (``notInWar`` explains an
+    empty frame) and, for CWL, its round and war tag."""
+    source = "getCurrentWar" if war.war_tag is None else "getClanWarLeagueWar"
+    _provenance(df, war.fetched, source)
+    df.attrs["war_state"] = war.payload.get("state")
+    df.attrs["cwl_round"] = war.round_number
+    df.attrs["war_tag"] = war.war_tag
+    return df
+
+
+@documented(specs.WAR_LOG)
 def war_log(clan: str, *, client: Client | None = None, max_items: int | None = None) -> Any:
     """Return one row per war in the clan's war log (all pages, or the first ``max_items``)."""
     from cocframes.frames.wars import build_war_log
@@ -276,6 +306,8 @@ class CwlFrames:
     attacks: Any
 
 
+@documented(specs.CWL_CLANS, specs.CWL_ROUNDS, specs.WAR_ATTACKS,
+            titles=("``.clans``", "``.rounds``", "``.attacks``"))
 def cwl(clan: str, *, client: Client | None = None) -> CwlFrames:
     """Return the clan's current CWL group: its clans, its rounds and every attack of its
     wars (fetched concurrently)."""
@@ -309,6 +341,8 @@ class RaidFrames:
     districts: Any
 
 
+@documented(specs.RAID_SEASONS, specs.RAID_MEMBERS, specs.RAID_DISTRICTS,
+            titles=("``.seasons``", "``.members``", "``.districts``"))
 def raids(clan: str, *, client: Client | None = None, max_seasons: int | None = 10) -> RaidFrames:
     """Return the clan's last ``max_seasons`` capital raid seasons (``None``: all) as frames."""
     from cocframes.frames.raids import build_raid_districts, build_raid_members, build_raid_seasons
@@ -333,6 +367,8 @@ _RANKINGS = {
 }
 
 
+@documented(specs.PLAYER_RANKINGS, specs.CLAN_RANKINGS,
+            titles=("player kinds", "clan kinds (clans, builder_base_clans, capitals)"))
 def rankings(location: int | str = "global", kind: str = "players", *,
              client: Client | None = None, max_items: int | None = None) -> Any:
     """Return a location's ranking of ``kind`` (``players``, ``clans``,
@@ -346,13 +382,17 @@ def rankings(location: int | str = "global", kind: str = "players", *,
     client = _client(client)
     location_id = client.resolve.location(location)
     pages, items = _all_pages(client, operation, max_items, locationId=location_id)
-    build = frames.build_player_rankings if family == "players" else frames.build_clan_rankings
-    return _provenance(build(items, kind=kind), pages, operation)
+    if family == "players":
+        df = frames.build_player_rankings(items, kind=kind, location_id=location_id)
+    else:
+        df = frames.build_clan_rankings(items, kind=kind)
+    return _provenance(df, pages, operation)
 
 
 LEGEND_LEAGUE_ID = 29000022
 
 
+@documented(specs.PLAYER_RANKINGS)
 def legend_rankings(season: str | None = None, *, client: Client | None = None,
                     max_items: int | None = None, page_size: int = 5000) -> Any:
     """Return the Legend League's final ranking of ``season`` (e.g. ``"2025-10"``; default:
@@ -370,11 +410,11 @@ def legend_rankings(season: str | None = None, *, client: Client | None = None,
         fetched.extend(season_pages)
     pages, items = _all_pages(client, "getLeagueSeasonRankings", max_items,
                               page_size=page_size, leagueId=LEGEND_LEAGUE_ID, seasonId=season)
-    df = build_player_rankings(items, kind="legend_season")
-    df.attrs["season"] = season
+    df = build_player_rankings(items, kind="legend_season", season_id=season)
     return _provenance(df, fetched + pages, "getLeagueSeasonRankings")
 
 
+@documented(specs.BATTLE_LOG)
 def battle_log(player: str, *, client: Client | None = None) -> Any:
     """Return one row per recent battle of ``player``."""
     from cocframes.frames.rankings import build_battle_log
@@ -384,6 +424,7 @@ def battle_log(player: str, *, client: Client | None = None) -> Any:
                        "getBattleLog")
 
 
+@documented(specs.LEAGUE_HISTORY)
 def league_history(player: str, *, client: Client | None = None) -> Any:
     """Return one row per past league season of ``player``."""
     from cocframes.frames.rankings import build_league_history
@@ -393,6 +434,7 @@ def league_history(player: str, *, client: Client | None = None) -> Any:
                        [fetched], "getLeagueHistory")
 
 
+@documented(specs.LOCATIONS)
 def locations(*, client: Client | None = None) -> Any:
     """Return one row per location (regions and countries)."""
     from cocframes.frames.reference import build_locations
@@ -410,6 +452,7 @@ _LEAGUE_KINDS = {
 }
 
 
+@documented(specs.LEAGUES)
 def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> Any:
     """Return one row per league of ``kind`` (``leagues``, ``league_tiers``, ``war_leagues``,
     ``builder_base_leagues``, ``capital_leagues``)."""
@@ -421,6 +464,7 @@ def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> Any:
     return _provenance(build_leagues(items, kind=kind), pages, _LEAGUE_KINDS[kind])
 
 
+@documented(specs.LABELS)
 def labels(kind: str = "clans", *, client: Client | None = None) -> Any:
     """Return one row per clan or player label (``kind``: ``clans`` / ``players``)."""
     from cocframes.frames.reference import build_labels
@@ -432,6 +476,7 @@ def labels(kind: str = "clans", *, client: Client | None = None) -> Any:
     return _provenance(build_labels(items, kind=kind), pages, operations[kind])
 
 
+@documented(specs.CLAN_SEARCH)
 def search_clans(name: str | None = None, *, client: Client | None = None,
                  max_items: int | None = 100, **filters: Any) -> Any:
     """Return one row per clan matching ``name`` and the API's filters (``war_frequency``,

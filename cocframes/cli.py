@@ -8,45 +8,78 @@ import argparse
 import getpass
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from cocframes import Client
 
 
+def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5) -> None:
+    """Print a frame's title, its size and the first ``rows`` rows of ``columns``."""
+    print(f"\n{title}: {len(df)} rows x {len(df.columns)} columns")
+    if len(df):
+        shown = df[list(columns)].head(rows).copy()
+        for name in shown.select_dtypes("datetimetz").columns:
+            shown[name] = shown[name].dt.strftime("%Y-%m-%d %H:%M")
+        print(shown.to_string(index=False, max_colwidth=22))
+
+
 def _tour(client: Client, clan_tag: str) -> None:
-    """Print a short tour of one clan: profile, members, current war, one player."""
+    """Print a short tour of one clan as frames: profile, members, war, units, war log, CWL,
+    capital raids and rankings."""
+    from cocframes import api
+
     clan = client.get_clan(clan_tag)
     location = (clan.get("location") or {}).get("name", "no location")
     war_log = "public" if clan.get("isWarLogPublic") else "private"
-    print(f"Clan {clan['name']} {clan['tag']} — level {clan.get('clanLevel')}, {location}, "
+    print(f"Clan {clan['name']} {clan['tag']} - level {clan.get('clanLevel')}, {location}, "
           f"{clan.get('members')} members, war log {war_log}")
 
-    members = list(client.paginate("getClanMembers", clanTag=clan_tag))
-    print(f"\nTop members by trophies ({len(members)} in all):")
-    print(f"  {'tag':<12} {'name':<16} {'role':<9} {'TH':>3} {'trophies':>8} {'donated':>8}")
-    for m in sorted(members, key=lambda m: -m.get("trophies", 0))[:8]:
-        print(f"  {m['tag']:<12} {m['name'][:16]:<16} {m.get('role', ''):<9} "
-              f"{m.get('townHallLevel', ''):>3} {m.get('trophies', 0):>8} "
-              f"{m.get('donations', 0):>8}")
+    members = api.members(clan_tag, client=client).sort_values("trophies", ascending=False)
+    _show(f"cf.members({clan_tag!r}), top by trophies", members,
+          ["name", "role", "town_hall", "trophies", "donations", "donations_received"])
 
-    war = client.get_current_war(clan_tag)
-    print(f"\nCurrent war: {war.get('state')}")
-    if war.get("state") not in (None, "notInWar"):
-        ours, theirs = war["clan"], war["opponent"]
-        print(f"  {ours.get('name')} {ours.get('stars')}★ {ours.get('destructionPercentage'):.1f}%"
-              f"  vs  {theirs.get('name')} {theirs.get('stars')}★ "
-              f"{theirs.get('destructionPercentage'):.1f}%  ({war.get('teamSize')} v "
-              f"{war.get('teamSize')})")
-        attacks = [a for m in ours.get("members", []) for a in m.get("attacks", [])]
-        print(f"  {len(attacks)} attacks so far by {ours.get('name')}")
+    attacks = api.war_attacks(clan_tag, client=client)
+    ours = attacks[attacks["attacker_clan_tag"] == clan_tag]
+    _show(f"cf.war_attacks(...): current war: {attacks.attrs['war_state']}", ours,
+          ["attacker_name", "defender_map_position", "stars", "new_stars", "destruction"])
+    if len(ours):
+        print(f"  {int(ours['new_stars'].sum())} new stars from {int(ours['stars'].sum())} "
+              "stars: only stars above the base's best earlier attack count")
 
-    if members:
-        player = client.get_player(members[0]["tag"])
-        heroes = ", ".join(f"{h['name']} {h['level']}" for h in player.get("heroes", [])[:4])
-        print(f"\nPlayer {player['name']} {player['tag']}: "
-              f"town hall {player.get('townHallLevel')}, {len(player.get('troops', []))} troops, "
-              f"heroes: {heroes or 'none'}")
+    war_members = api.war_members(clan_tag, client=client)
+    ours_m = war_members[war_members["clan_tag"] == clan_tag]
+    waiting = ours_m.sort_values(["attacks_remaining", "map_position"], ascending=[False, True])
+    _show("cf.war_members(...): attacks still to make", waiting,
+          ["name", "map_position", "attacks_used", "attacks_remaining", "stars_earned",
+           "best_opponent_stars"], rows=3)
+
+    units = api.units(clan=clan_tag, client=client, progress=False)
+    heroes = units[units["kind"] == "hero"]
+    summary = (heroes.groupby("name", observed=True)["progress"].mean().round(2)
+               .sort_values(ascending=False).reset_index())
+    _show("cf.units(clan=...): heroes, mean level / max level", summary, ["name", "progress"])
+    print(f"  ({len(units)} rows: one per member x troop, hero, spell, equipment, pet, siege;"
+          f" profiles {units['player_tag'].nunique()}/{len(members)}, "
+          f"{len(units.attrs['failures'])} failures)")
+
+    log = api.war_log(clan_tag, client=client)
+    _show("cf.war_log(...)", log, ["end_time", "result", "team_size", "clan_stars",
+                                    "opponent_name", "opponent_stars"])
+
+    league = api.cwl(clan_tag, client=client)
+    print(f"\ncf.cwl(...): {len(league.clans)} clans, {league.rounds['round'].nunique()} rounds, "
+          f"{len(league.attacks)} attacks in their wars")
+
+    raids = api.raids(clan_tag, client=client)
+    _show("cf.raids(...).members: capital loot", raids.members.sort_values(
+        "capital_resources_looted", ascending=False),
+        ["season_start", "name", "attacks", "capital_resources_looted"], rows=3)
+
+    ranking = api.rankings("global", "clans", client=client)
+    _show('cf.rankings("global", "clans")', ranking,
+          ["rank", "name", "points", "location_name"], rows=3)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -56,11 +89,10 @@ def _demo(args: argparse.Namespace) -> int:
     with Client(demo=True, cache=False, progress=False) as client:
         print("cocframes demo world (simulated data, no token, no network)\n")
         _tour(client, world.clan_tag)
-        result = client.many(client.get_player, world.player_tags[:50], progress=False)
         stats = client.stats()
-        print(f"\nBulk fetch: {len(result.succeeded)}/{len(result.items)} profiles, "
-              f"{len(result.failures)} failures; {stats.requests} requests, "
-              f"{stats.cache_hits} cache hits")
+        print(f"\n{stats.requests} requests, {stats.cache_hits} cache hits, {stats.errors} "
+              "errors. Every frame says where it came from in df.attrs "
+              "(source, fetched_at, demo=True here).")
     return 0
 
 
@@ -116,6 +148,78 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+# Frame name → (function in cocframes.api, how the positional arguments are passed).
+_FRAMES: dict[str, str] = {
+    "members": "clan", "players": "tags", "units": "tags", "achievements": "tags",
+    "war-attacks": "clan", "war-members": "clan", "war-log": "clan", "cwl": "clan",
+    "raids": "clan", "rankings": "location", "legend-rankings": "season",
+    "battle-log": "player", "league-history": "player", "locations": "none",
+    "leagues": "none", "labels": "none", "search-clans": "name",
+}
+_PARTS = {"cwl": ("clans", "rounds", "attacks"), "raids": ("seasons", "members", "districts")}
+
+
+_KINDS = ("rankings", "leagues", "labels")
+
+
+def _frame(args: argparse.Namespace) -> int:
+    from cocframes import api
+    from cocframes.errors import CocError
+
+    func = getattr(api, args.name.replace("-", "_"))
+    how = _FRAMES[args.name]
+    problem = None
+    if args.kind and args.name not in _KINDS:
+        problem = f"--kind applies to {', '.join(_KINDS)}"
+    elif args.clan and how != "tags":
+        problem = "--clan applies to players, units and achievements"
+    elif args.part and args.part not in _PARTS.get(args.name, ()):
+        problem = ("--part applies to " + "; ".join(f"{k}: {'|'.join(v)}"
+                                                   for k, v in _PARTS.items()))
+    elif how == "none" and args.args:
+        problem = f"{args.name} takes no argument"
+    elif how in ("clan", "player", "name", "location") and len(args.args) != 1:
+        problem = f"{args.name} takes one {how}"
+    elif how == "season" and len(args.args) > 1:
+        problem = f"{args.name} takes at most one season, e.g. 2025-10"
+    if problem:
+        print(f"cocframes frame: {problem}", file=sys.stderr)
+        return 2
+    options: dict[str, Any] = {}
+    if args.kind:
+        options["kind"] = args.kind
+    if args.clan:
+        options["clan"] = args.clan
+    if how == "tags":
+        options["progress"] = False
+    try:
+        options["client"] = Client(demo=True, progress=False) if args.demo else None
+        with warnings.catch_warnings():  # bulk failures are reported below, once
+            warnings.simplefilter("ignore", UserWarning)
+            if how == "tags":
+                result = func(args.args or None, **options)
+            else:
+                result = func(*args.args, **options)
+    except (CocError, ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.name in _PARTS:
+        result = getattr(result, args.part or _PARTS[args.name][-1])
+    if args.format == "csv":
+        sys.stdout.write(result.to_csv(index=False))
+    elif args.format == "json":
+        sys.stdout.write(result.to_json(orient="records", date_format="iso") + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            print(result.to_string(max_rows=args.max_rows))
+    if result.attrs.get("failures"):
+        print(f"warning: {len(result.attrs['failures'])} item(s) failed: "
+              + ", ".join(result.attrs["failures"]), file=sys.stderr)
+    return 0
+
+
 def _portal_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--email", help="developer-portal email (default: $COC_EMAIL)")
     parser.add_argument("--key-name", default="cocframes", help="name of the managed keys")
@@ -151,6 +255,20 @@ def build_parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="list the keys cocframes manages (never the tokens)")
     _portal_options(keys)
     keys.set_defaults(run=_keys)
+
+    frame = commands.add_parser("frame", help="print or export any frame",
+                                description="Print or export a frame, e.g. "
+                                "'cocframes frame members \\#2PP --format csv'.")
+    frame.add_argument("name", choices=sorted(_FRAMES))
+    frame.add_argument("args", nargs="*", help="clan tag, player tags, location or season")
+    frame.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    frame.add_argument("--kind", help="rankings / leagues / labels kind")
+    frame.add_argument("--clan", help="players/units/achievements of a clan's members")
+    frame.add_argument("--part", help="cwl: clans|rounds|attacks; raids: "
+                       "seasons|members|districts")
+    frame.add_argument("--demo", action="store_true", help="use the offline demo world")
+    frame.add_argument("--max-rows", type=int, default=60, help="rows shown as a table")
+    frame.set_defaults(run=_frame)
     return parser
 
 

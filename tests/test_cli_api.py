@@ -22,8 +22,8 @@ def test_demo_tour_prints_the_demo_clan_its_war_and_a_complete_bulk_fetch(capsys
     world = World()
     assert "demo world" in out  # the user is told the data is simulated
     assert world.clan_tag in out
-    assert "Current war: inWar" in out
-    found = re.search(r"Bulk fetch: (\d+)/(\d+) profiles, (\d+) failures", out)
+    assert "current war: inWar" in out
+    found = re.search(r"profiles (\d+)/(\d+), (\d+) failures", out)
     assert found and found.group(1) == found.group(2) and found.group(3) == "0"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from _checks import every
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,8 +106,8 @@ def test_preparation_has_members_but_no_attacks(real_payloads):
     war = body(real_payloads, "currentwar_preparation")
     members = build_war_members(war)
     assert len(members) == 100 and build_war_attacks(war).empty
-    assert (members["attacks_used"] == 0).all()
-    assert (members["attacks_remaining"] == 2).all()
+    assert every(members["attacks_used"] == 0)
+    assert every(members["attacks_remaining"] == 2)
     assert members["attacks_missed"].isna().all()
     assert members["best_opponent_stars"].isna().all()
     # map positions are not in listing order; the rank is 1..n within each side
@@ -157,22 +158,22 @@ def test_member_values_match_json(real_payloads):
                 assert row["best_opponent_destruction"] == best["destructionPercentage"]
             else:
                 assert pd.isna(row["best_opponent_stars"])
-    assert (members["attacks_missed"] == 1 - members["attacks_used"]).all()
+    assert every(members["attacks_missed"] == 1 - members["attacks_used"])
     assert members["attacks_remaining"].isna().all()
-    assert (members["attacks_per_member"] == 1).all()
+    assert every(members["attacks_per_member"] == 1)
 
 
 def test_cwl_war_has_one_attack_per_member(real_payloads):
     war = body(real_payloads, "clanwarleagues_war")
     assert "attacksPerMember" not in war
     members = build_war_members(war)
-    assert (members["attacks_per_member"] == 1).all()
-    assert (members["attacks_remaining"] == 1 - members["attacks_used"]).all()
+    assert every(members["attacks_per_member"] == 1)
+    assert every(members["attacks_remaining"] == 1 - members["attacks_used"])
     # CWL map positions are not 1..15, the rank is
     assert members["map_position"].max() > 15
     assert sorted(members.loc[members["side"] == "clan", "rank"]) == list(range(1, 16))
     attacks = build_war_attacks(war, 3, war_tag="#82G0JYVGG")
-    assert (attacks["round"] == 3).all() and (attacks["war_tag"] == "#82G0JYVGG").all()
+    assert every(attacks["round"] == 3) and every(attacks["war_tag"] == "#82G0JYVGG")
 
 
 # --- new stars -------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def test_new_stars_never_negative_and_na_without_order():
     row = attacks[attacks["attacker_tag"] == "#A3"].iloc[0]
     assert pd.isna(row["new_stars"]) and pd.isna(row["is_fresh"])
     assert list(attacks.loc[attacks["defender_tag"] == "#D1", "new_stars"].dropna()) == [1, 2]
-    assert (attacks["new_stars"].dropna() >= 0).all()
+    assert every(attacks["new_stars"].dropna() >= 0)
 
 
 @pytest.mark.parametrize("name", SCORED_WARS)
@@ -266,7 +267,7 @@ def test_war_log_real(real_payloads):
     assert len(cwl) == 4
     assert cwl["result"].isna().sum() == 3 and cwl.loc[42, "result"] == "win"
     assert log.loc[log["result"].isna(), "is_cwl"].all()
-    assert (cwl["attacks_per_member"] == 1).all()
+    assert every(cwl["attacks_per_member"] == 1)
     assert cwl["opponent_tag"].isna().all()
     assert cwl["opponent_name"].isna().all() and cwl["opponent_level"].isna().all()
     assert set(log.loc[~log["is_cwl"], "result"]) <= {"win", "lose", "tie"}
@@ -296,7 +297,7 @@ def test_cwl_group_real(real_payloads):
     group = body(real_payloads, "leaguegroup")
     clans = build_cwl_clans(group)
     assert_contract(clans, CWL_CLANS)
-    assert len(clans) == 8 and (clans["season"] == "2023-06").all()
+    assert len(clans) == 8 and every(clans["season"] == "2023-06")
     assert clans.loc[0, "member_count"] == len(group["clans"][0]["members"])
     assert clans.loc[0, "clan_tag"] == "#2PP"
     rounds = build_cwl_rounds(group)
@@ -304,7 +305,7 @@ def test_cwl_group_real(real_payloads):
     assert len(rounds) == 28
     assert list(rounds["round"].unique()) == list(range(1, 8))
     assert rounds["played"].sum() == 20
-    assert (rounds.loc[~rounds["played"], "war_tag"] == "#0").all()
+    assert every(rounds.loc[~rounds["played"], "war_tag"] == "#0")
 
 
 def test_cwl_attacks_real(real_payloads):
@@ -314,7 +315,7 @@ def test_cwl_attacks_real(real_payloads):
     attacks = build_cwl_attacks(group, {tag: war})
     assert_contract(attacks, WAR_ATTACKS)
     assert len(attacks) == len(build_war_attacks(war))
-    assert (attacks["round"] == 2).all() and (attacks["war_tag"] == tag).all()
+    assert every(attacks["round"] == 2) and every(attacks["war_tag"] == tag)
     empty = build_cwl_attacks(group, {})
     assert empty.empty
     assert_contract(empty, WAR_ATTACKS)
@@ -335,7 +336,7 @@ def test_demo_current_war(demo):
     assert_contract(attacks, WAR_ATTACKS)
     assert_contract(members, WAR_MEMBERS)
     assert len(attacks) > 0
-    assert (members.loc[members["side"] == "clan", "clan_tag"] == demo["clan_tag"]).all()
+    assert every(members.loc[members["side"] == "clan", "clan_tag"] == demo["clan_tag"])
     for side in ("clan", "opponent"):
         assert attacks.loc[attacks["side"] == side, "new_stars"].sum() == war[side]["stars"]
         assert members.loc[members["side"] == side, "attacks_used"].sum() == war[side][
@@ -360,16 +361,16 @@ def test_demo_cwl(demo):
             assert got == war[side]["stars"], (tag, side)
         members = build_war_members(war, war_tag=tag)
         assert_contract(members, WAR_MEMBERS)
-        assert (members["attacks_per_member"] == 1).all()
+        assert every(members["attacks_per_member"] == 1)
         if war["state"] == "warEnded":
-            assert (members["attacks_missed"] == 1 - members["attacks_used"]).all()
+            assert every(members["attacks_missed"] == 1 - members["attacks_used"])
 
 
 def test_demo_war_log(demo):
     log = build_war_log(demo["warlog"])
     assert_contract(log, WAR_LOG)
     assert len(log) == len(demo["warlog"]["items"])
-    assert (log["clan_tag"] == demo["clan_tag"]).all()
+    assert every(log["clan_tag"] == demo["clan_tag"])
     assert log.loc[log["result"].isna(), "is_cwl"].all()
     assert log.loc[~log["is_cwl"], "opponent_tag"].notna().all()
 
@@ -431,7 +432,7 @@ def test_war_builders_survive_mutations(real_payloads, data, name):
     assert_contract(build_war_attacks(war, 2, war_tag="#X"), WAR_ATTACKS)
     members = build_war_members(war)
     assert_contract(members, WAR_MEMBERS)
-    assert (members["attacks_used"].dropna() >= 0).all()
+    assert every(members["attacks_used"].dropna() >= 0)
 
 
 @PROPERTY

@@ -1,5 +1,6 @@
 """Column specifications: the one place where each frame's columns, dtypes and meanings live.
 
+pandas is imported only when a frame is built, so the specs cost nothing at import.
 A builder turns JSON into a list of flat records (dicts keyed by column name) and hands them
 to :meth:`FrameSpec.build`, which fixes column order and dtypes: missing keys become NA,
 unknown keys are dropped, and an empty input gives an empty frame with the same columns.
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 API_TIME_FORMAT = "%Y%m%dT%H%M%S.%f%z"
 
@@ -64,6 +66,8 @@ class FrameSpec:
     def build(self, records: Iterable[Mapping[str, Any]] | Mapping[str, list[Any]]) -> pd.DataFrame:
         """Return a frame of ``records`` (row dicts, or a dict of column lists) with exactly
         this spec's columns, in order, with their dtypes; missing values are NA."""
+        import pandas as pd
+
         if isinstance(records, Mapping):
             raw = pd.DataFrame(dict(records))
         else:
@@ -93,6 +97,8 @@ class FrameSpec:
 
 def convert(values: pd.Series, dtype: str) -> pd.Series:
     """Return ``values`` converted to ``dtype`` (a spec dtype name); unparseable → NA."""
+    import pandas as pd
+
     values = pd.Series(values).reset_index(drop=True)
     if dtype == STRING:
         return values.map(_as_text).astype("string")
@@ -127,6 +133,8 @@ def _is_number(value: Any) -> bool:
 def parse_api_time(values: pd.Series) -> pd.Series:
     """Return the API's timestamps (``20250628T083911.000Z``) as UTC datetimes; NA where a
     value is missing or malformed."""
+    import pandas as pd
+
     text = values.map(lambda v: v if isinstance(v, str) else None)
     parsed = pd.to_datetime(text.str.replace("Z", "+0000", regex=False),
                             format=API_TIME_FORMAT, errors="coerce", utc=True)
@@ -146,14 +154,21 @@ def spec(name: str, row: str, *columns: tuple[str, str, str]) -> FrameSpec:
     return made
 
 
-def documented(frame_spec: FrameSpec) -> Any:
-    """Decorator: append the columns of ``frame_spec`` to a builder's docstring, so that
-    ``help()`` lists every column from the one spec."""
+def documented(*frame_specs: FrameSpec, titles: tuple[str, ...] = ()) -> Any:
+    """Decorator: append the columns of each spec in ``frame_specs`` to a function's
+    docstring, so that ``help()`` lists every column from the one spec. ``titles`` (one per
+    spec) name the part of the result each spec describes, e.g. ``"``.members``"``."""
+    if titles and len(titles) != len(frame_specs):
+        raise ValueError("give one title per spec")
 
     def decorate(func: Any) -> Any:
-        func.__doc__ = (func.__doc__ or "").rstrip() + (
-            f"\n\n    Columns (one row per {frame_spec.row}):\n" + frame_spec.docstring() + "\n")
-        func.spec = frame_spec
+        doc = (func.__doc__ or "").rstrip()
+        for frame_spec, title in zip(frame_specs, titles or ("",) * len(frame_specs), strict=True):
+            head = f"Columns of {title}" if title else "Columns"
+            doc += (f"\n\n    {head} (one row per {frame_spec.row}):\n"
+                    + frame_spec.docstring())
+        func.__doc__ = doc + "\n"
+        func.spec = frame_specs[0]
         return func
 
     return decorate

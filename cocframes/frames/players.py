@@ -25,14 +25,11 @@ import pandas as pd
 
 from cocframes.frames._columns import (
     BOOL,
-    CATEGORY,
     FLOAT,
-    INT,
-    STRING,
     documented,
-    spec,
 )
 from cocframes.frames._payload import obj, objs
+from cocframes.frames.specs import ACHIEVEMENTS, MEMBERS, PLAYERS, UNITS
 
 __all__ = [
     "ACHIEVEMENTS",
@@ -65,30 +62,6 @@ SUPER_TROOPS: frozenset[str] = frozenset({
 })
 
 # ------------------------------------------------------------------------------- members
-MEMBERS = spec(
-    "members", "clan member",
-    ("clan_tag", STRING, "tag of the clan (from a clan payload, or the clan_tag argument)"),
-    ("tag", STRING, "player tag"),
-    ("name", STRING, "player name"),
-    ("role", CATEGORY, "clan role as the API sends it: member, admin (elder), coLeader, "
-                       "leader"),
-    ("town_hall", INT, "town hall level (NA in old captures)"),
-    ("exp_level", INT, "experience level"),
-    ("trophies", INT, "home village trophies"),
-    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
-    ("league", STRING, "home village league name (pre-2025 league system)"),
-    ("league_id", INT, "home village league id"),
-    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
-    ("league_tier_id", INT, "ranked league tier id"),
-    ("builder_base_league", STRING, "builder base league name"),
-    ("builder_base_league_id", INT, "builder base league id"),
-    ("clan_rank", INT, "rank in the clan by trophies (1 = first)"),
-    ("previous_clan_rank", INT, "rank in the clan at the previous update (0 = new)"),
-    ("donations", INT, "troops donated this season"),
-    ("donations_received", INT, "troops received this season"),
-)
-
-
 @documented(MEMBERS)
 def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
                   clan_tag: str | None = None) -> pd.DataFrame:
@@ -134,48 +107,6 @@ def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
 
 
 # ------------------------------------------------------------------------------- players
-PLAYERS = spec(
-    "players", "player profile",
-    ("tag", STRING, "player tag"),
-    ("name", STRING, "player name"),
-    ("town_hall", INT, "town hall level"),
-    ("town_hall_weapon", INT, "town hall weapon level (town hall 12+); NA otherwise"),
-    ("exp_level", INT, "experience level"),
-    ("trophies", INT, "home village trophies"),
-    ("best_trophies", INT, "best home village trophies ever"),
-    ("legend_trophies", INT, "legend trophies (legendStatistics); NA when not in legends"),
-    ("war_stars", INT, "stars won in clan wars, all time"),
-    ("attack_wins", INT, "multiplayer attacks won this season"),
-    ("defense_wins", INT, "multiplayer defenses won this season"),
-    ("builder_hall", INT, "builder hall level"),
-    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
-    ("best_builder_base_trophies", INT, "best builder base trophies ever "
-                                        "(bestVersusTrophies in old captures)"),
-    ("role", CATEGORY, "clan role: member, admin (elder), coLeader, leader; NA without clan"),
-    ("war_preference", CATEGORY, "clan war preference: in or out; NA without clan"),
-    ("donations", INT, "troops donated this season"),
-    ("donations_received", INT, "troops received this season"),
-    ("clan_capital_contributions", INT, "capital gold contributed, all time"),
-    ("clan_tag", STRING, "tag of the player's clan; NA without clan"),
-    ("clan_name", STRING, "name of the player's clan; NA without clan"),
-    ("clan_level", INT, "level of the player's clan; NA without clan"),
-    ("league", STRING, "home village league name (pre-2025 league system)"),
-    ("league_id", INT, "home village league id"),
-    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
-    ("league_tier_id", INT, "ranked league tier id"),
-    ("builder_base_league", STRING, "builder base league name"),
-    ("builder_base_league_id", INT, "builder base league id"),
-    ("current_league_group_tag", STRING, "tag of this week's ranked league group"),
-    ("current_league_season_id", INT, "id of this week's ranked league season"),
-    ("previous_league_group_tag", STRING, "tag of last week's ranked league group"),
-    ("previous_league_season_id", INT, "id of last week's ranked league season"),
-    ("labels", STRING, "player label names, comma-separated; NA when none"),
-    ("heroes", INT, "number of heroes unlocked (both villages)"),
-    ("hero_equipment", INT, "number of hero equipment pieces unlocked"),
-    ("pets", INT, "number of pets unlocked"),
-)
-
-
 @documented(PLAYERS)
 def build_players(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
     """Return one row per player profile (bodies of ``/players/{tag}``; one body alone is
@@ -230,22 +161,6 @@ def build_players(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.Data
 
 
 # --------------------------------------------------------------------------------- units
-UNITS = spec(
-    "units", "unit (troop, hero, spell, equipment, pet, siege machine) of a player",
-    ("player_tag", STRING, "player tag"),
-    ("player_name", STRING, "player name"),
-    ("player_town_hall", INT, "town hall level of the player"),
-    ("kind", CATEGORY, "troop, super_troop, pet, siege_machine, hero, hero_equipment, spell"),
-    ("name", STRING, "unit name"),
-    ("village", CATEGORY, "village of the unit: home, builderBase (clanCapital possible)"),
-    ("level", INT, "current level"),
-    ("max_level", INT, "maximum level in the game"),
-    ("progress", FLOAT, "level / max_level (1.0 = maxed); NA when either is missing"),
-    ("super_troop_active", BOOL, "superTroopIsActive as sent; NA where the API omits it"),
-    ("equipment_hero", STRING, "hero equipment only: the hero that has it equipped, else NA"),
-    ("equipped", BOOL, "hero equipment only: currently equipped by a hero; NA for other kinds"),
-)
-
 # payload key → kind of its items (troops are split further by name)
 _UNIT_LISTS = (("troops", "troop"), ("heroes", "hero"), ("spells", "spell"),
                ("heroEquipment", "hero_equipment"))
@@ -329,21 +244,6 @@ def _wearers(heroes: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- achievements
-ACHIEVEMENTS = spec(
-    "achievements", "player × achievement",
-    ("player_tag", STRING, "player tag"),
-    ("player_name", STRING, "player name"),
-    ("name", STRING, "achievement name"),
-    ("stars", INT, "stars earned, 0-3"),
-    ("value", INT, "current value"),
-    ("target", INT, "value needed for the next star (or the last one)"),
-    ("info", STRING, "what the achievement asks for"),
-    ("completion_info", STRING, "progress text shown in game; NA for many"),
-    ("village", CATEGORY, "home, builderBase or clanCapital"),
-    ("completed", BOOL, "all three stars earned (stars == 3); NA when stars is missing"),
-)
-
-
 @documented(ACHIEVEMENTS)
 def build_achievements(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
     """Return one row per player × achievement from player profiles (bodies of

@@ -12,54 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from cocframes.frames._columns import CATEGORY, DATETIME, FLOAT, INT, STRING, documented, spec
+from cocframes.frames._columns import documented
 from cocframes.frames._payload import count, items_of, obj, objs
-
-RAID_SEASONS = spec(
-    "raid_seasons", "raid weekend (capital raid season)",
-    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
-    ("season_end", DATETIME, "end of the raid weekend (UTC)"),
-    ("state", CATEGORY, "ongoing or ended"),
-    ("capital_total_loot", INT, "capital gold looted by the clan"),
-    ("raids_completed", INT, "enemy capitals fully destroyed"),
-    ("total_attacks", INT, "attacks made by the clan"),
-    ("enemy_districts_destroyed", INT, "enemy districts destroyed"),
-    ("offensive_reward", INT, "raid medals from attacking, per member"),
-    ("defensive_reward", INT, "raid medals from defending, per member"),
-    ("member_count", INT, "members who attacked; NA when the season lists no members"),
-    ("raids_attacked", INT, "enemy capitals attacked (entries in the attack log)"),
-    ("raids_defended", INT, "raids suffered (entries in the defense log)"),
-)
-
-RAID_MEMBERS = spec(
-    "raid_members", "raid weekend × member who attacked",
-    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
-    ("season_end", DATETIME, "end of the raid weekend (UTC)"),
-    ("state", CATEGORY, "ongoing or ended"),
-    ("tag", STRING, "player tag"),
-    ("name", STRING, "player name"),
-    ("attacks", INT, "attacks made"),
-    ("attack_limit", INT, "regular attacks available"),
-    ("bonus_attack_limit", INT, "bonus attacks available (for a fully destroyed district)"),
-    ("capital_resources_looted", INT, "capital gold looted"),
-)
-
-RAID_DISTRICTS = spec(
-    "raid_districts", "raid weekend × raid (attack or defense log) × district",
-    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
-    ("log", CATEGORY, "attack (our clan raided) or defense (our capital was raided)"),
-    ("opponent_tag", STRING, "the defending clan (attack log) or the attacking clan "
-                             "(defense log)"),
-    ("opponent_name", STRING, "name of that clan"),
-    ("opponent_level", INT, "level of that clan"),
-    ("district_id", INT, "district id (70000000 = Capital Peak)"),
-    ("district_name", STRING, "district name"),
-    ("district_hall_level", INT, "district hall level"),
-    ("destruction", FLOAT, "destruction of the district, percent"),
-    ("stars", INT, "stars on the district"),
-    ("attack_count", INT, "attacks on the district"),
-    ("total_looted", INT, "capital gold looted from the district"),
-)
+from cocframes.frames.specs import RAID_DISTRICTS, RAID_MEMBERS, RAID_SEASONS
 
 _LOGS = (("attackLog", "attack", "defender"), ("defenseLog", "defense", "attacker"))
 

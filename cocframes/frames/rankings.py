@@ -15,17 +15,19 @@ from typing import Any
 import pandas as pd
 
 from cocframes.frames._columns import (
-    BOOL,
-    CATEGORY,
-    DATETIME,
-    FLOAT,
-    INT,
-    STRING,
     documented,
-    spec,
 )
 from cocframes.frames._payload import field_objs, items_of, obj
 from cocframes.frames.reference import kind_of
+from cocframes.frames.specs import (
+    BATTLE_LOG,
+    CLAN_RANKINGS,
+    CLAN_SEARCH,
+    LEAGUE_HISTORY,
+    LOOT_LISTS,
+    PLAYER_RANKINGS,
+    RESOURCES,
+)
 
 __all__ = [
     "BATTLE_LOG",
@@ -54,32 +56,6 @@ PLAYER_KINDS = {
     "players_builder_base": "builder_base_players",
     "legend_season": "legend_season",
 }
-
-PLAYER_RANKINGS = spec(
-    "player_rankings", "ranked player",
-    ("kind", CATEGORY, "players (home village trophies), builder_base_players (builder base "
-                       "trophies) or legend_season (final ranking of a past legend season)"),
-    ("season_id", STRING, "legend season id (YYYY-MM) for legend_season; NA otherwise"),
-    ("location_id", INT, "location the ranking is for, as given by the caller; NA for global "
-                         "rankings and legend seasons"),
-    ("rank", INT, "rank in this ranking (1 = best)"),
-    ("previous_rank", INT, "rank in the previous ranking; NA when new (the API sends -1) or "
-                           "absent (legend seasons)"),
-    ("tag", STRING, "player tag, with #"),
-    ("name", STRING, "player name"),
-    ("exp_level", INT, "experience level"),
-    ("trophies", INT, "trophies; builder base trophies for builder_base_players"),
-    ("attack_wins", INT, "attacks won this season (home village only)"),
-    ("defense_wins", INT, "defenses won this season (home village only)"),
-    ("league_id", INT, "league id: home village league (pre-2025), or builder base league "
-                       "for builder_base_players"),
-    ("league_name", STRING, "league name (same source as league_id)"),
-    ("league_tier_id", INT, "ranked league tier id (2025+ rankings); NA in older captures"),
-    ("league_tier_name", STRING, "ranked league tier name; NA in older captures"),
-    ("clan_tag", STRING, "tag of the player's clan, with #; NA when clanless"),
-    ("clan_name", STRING, "name of the player's clan; NA when clanless"),
-)
-
 
 @documented(PLAYER_RANKINGS)
 def build_player_rankings(items: Any, kind: str | None = None, *,
@@ -150,24 +126,6 @@ CLAN_KINDS = {
 _CLAN_POINTS = {"clans": "clanPoints", "builder_base_clans": "clanBuilderBasePoints",
                 "capitals": "clanCapitalPoints"}
 
-CLAN_RANKINGS = spec(
-    "clan_rankings", "ranked clan",
-    ("kind", CATEGORY, "clans (clan points), builder_base_clans (builder base points) or "
-                       "capitals (clan capital points)"),
-    ("rank", INT, "rank in this ranking (1 = best)"),
-    ("previous_rank", INT, "rank in the previous ranking; NA when new (the API sends -1)"),
-    ("tag", STRING, "clan tag, with #"),
-    ("name", STRING, "clan name"),
-    ("clan_level", INT, "clan level"),
-    ("members", INT, "number of members"),
-    ("points", INT, "the points ranked on: clanPoints, clanBuilderBasePoints or "
-                    "clanCapitalPoints, by kind"),
-    ("location_id", INT, "the clan's location id; NA when it has none"),
-    ("location_name", STRING, "the clan's location name"),
-    ("country_code", STRING, "ISO 3166 alpha-2 code of the clan's location; NA for regions"),
-)
-
-
 @documented(CLAN_RANKINGS)
 def build_clan_rankings(items: Any, kind: str | None = None) -> pd.DataFrame:
     """Return one row per ranked clan of a clan ranking payload (or its list of items).
@@ -211,39 +169,6 @@ def build_clan_rankings(items: Any, kind: str | None = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- clan search
-CLAN_SEARCH = spec(
-    "clan_search", "clan found by a clan search",
-    ("tag", STRING, "clan tag, with #"),
-    ("name", STRING, "clan name"),
-    ("type", CATEGORY, "who may join: open, inviteOnly or closed"),
-    ("clan_level", INT, "clan level"),
-    ("members", INT, "number of members"),
-    ("clan_points", INT, "home village clan points"),
-    ("clan_builder_base_points", INT, "builder base clan points"),
-    ("clan_capital_points", INT, "clan capital points"),
-    ("war_frequency", CATEGORY, "declared war frequency (always, oncePerWeek, "
-                                "lessThanOncePerWeek, never, ...)"),
-    ("war_win_streak", INT, "current war win streak"),
-    ("war_wins", INT, "wars won"),
-    ("war_ties", INT, "wars tied; NA when the war log is private"),
-    ("war_losses", INT, "wars lost; NA when the war log is private"),
-    ("is_war_log_public", BOOL, "whether the war log is public"),
-    ("is_family_friendly", BOOL, "whether the clan is marked family friendly"),
-    ("war_league", STRING, "Clan War League name"),
-    ("capital_league", STRING, "clan capital league name"),
-    ("location_id", INT, "the clan's location id; NA when it has none"),
-    ("location_name", STRING, "the clan's location name"),
-    ("country_code", STRING, "ISO 3166 alpha-2 code of the clan's location; NA for regions"),
-    ("chat_language", STRING, "chat language name"),
-    ("labels", STRING, "label names, comma-joined in the API's order; empty string for none, "
-                       "NA when absent"),
-    ("required_trophies", INT, "trophies required to join"),
-    ("required_builder_base_trophies", INT, "builder base trophies required to join"),
-    ("required_townhall_level", INT, "town hall level required to join"),
-    ("required_league_tier", STRING, "ranked league tier required to join, when set"),
-)
-
-
 def _label_names(value: Any) -> str | None:
     if not isinstance(value, list):
         return None
@@ -289,28 +214,6 @@ def build_clan_search(items: Any) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- battle log
-_RESOURCES = (("gold", "Gold"), ("elixir", "Elixir"), ("dark_elixir", "DarkElixir"))
-_LOOT_LISTS = (("looted", "lootedResources", "looted in this battle"),
-               ("extra_looted", "extraLootedResources", "extra loot (bonus) of this battle"),
-               ("available", "availableLoot", "loot that was available"))
-
-BATTLE_LOG = spec(
-    "battle_log", "battle of a player's recent battle log",
-    ("player_tag", STRING, "the player whose battle log this is, with #"),
-    ("battle_time", DATETIME, "when the battle happened (UTC; the API's battleTimestamp)"),
-    ("battle_type", CATEGORY, "ranked, legend or homeVillage (the API's battleType)"),
-    ("attack", BOOL, "True when the player attacked, False when defending"),
-    ("opponent_player_tag", STRING, "opponent's tag, with #"),
-    ("opponent_name", STRING, "opponent's name"),
-    ("opponent_town_hall_level", INT, "opponent's town hall level"),
-    ("stars", INT, "stars won by the attacker (0-3)"),
-    ("destruction", FLOAT, "destruction percentage reached by the attacker (0-100)"),
-    *((f"{prefix}_{res}", INT, f"{name} {what}; NA when not listed")
-      for prefix, _, what in _LOOT_LISTS for res, name in _RESOURCES),
-    ("army_share_code", STRING, "army share code of the attacking army"),
-    ("duration_seconds", INT, "battle duration in seconds (the API's battleTime)"),
-)
-
 
 def _amounts(value: Any) -> dict[str, Any]:
     if not isinstance(value, list):
@@ -344,32 +247,14 @@ def build_battle_log(payload: Any, player_tag: str | None) -> pd.DataFrame:
         "army_share_code": [i.get("armyShareCode") for i in rows],
         "duration_seconds": [i.get("battleTime") for i in rows],
     }
-    for prefix, key, _ in _LOOT_LISTS:
+    for prefix, key, _ in LOOT_LISTS:
         lists = [_amounts(i.get(key)) for i in rows]
-        for res, name in _RESOURCES:
+        for res, name in RESOURCES:
             data[f"{prefix}_{res}"] = [x.get(name) for x in lists]
     return BATTLE_LOG.build(data)
 
 
 # ------------------------------------------------------------------------- league history
-LEAGUE_HISTORY = spec(
-    "league_history", "ranked league season (week) a player took part in",
-    ("player_tag", STRING, "the player whose history this is, with #"),
-    ("league_season_id", INT, "ranked league season id (the API's leagueSeasonId)"),
-    ("league_tier_id", INT, "league tier the player played in"),
-    ("league_tier_name", STRING, "league tier name, when a tier table was given"),
-    ("trophies", INT, "league trophies at the end of the season (the API's leagueTrophies)"),
-    ("placement", INT, "final placement in the league group (1 = best)"),
-    ("attack_wins", INT, "attacks won"),
-    ("attack_losses", INT, "attacks lost"),
-    ("attack_stars", INT, "stars won attacking"),
-    ("defense_wins", INT, "defenses won"),
-    ("defense_losses", INT, "defenses lost"),
-    ("defense_stars", INT, "stars conceded defending"),
-    ("max_battles", INT, "battles allowed in the season"),
-)
-
-
 def _tier_names(tiers: Any) -> dict[Any, Any]:
     if isinstance(tiers, Mapping) and "items" not in tiers:
         return dict(tiers)

@@ -12,14 +12,10 @@ from typing import Any
 import pandas as pd
 
 from cocframes.frames._columns import (
-    BOOL,
-    CATEGORY,
-    INT,
-    STRING,
     documented,
-    spec,
 )
 from cocframes.frames._payload import field_objs, items_of
+from cocframes.frames.specs import LABELS, LEAGUES, LOCATIONS
 
 __all__ = ["LABELS", "LEAGUES", "LOCATIONS", "build_labels", "build_leagues", "build_locations"]
 
@@ -43,16 +39,6 @@ def kind_of(kind: str, aliases: Mapping[str, str]) -> str:
 
 
 # ------------------------------------------------------------------------------ locations
-LOCATIONS = spec(
-    "locations", "location (region or country)",
-    ("id", INT, "location id (e.g. 32000087 for France)"),
-    ("name", STRING, "location name in English"),
-    ("is_country", BOOL, "True for a country, False for a region such as Europe"),
-    ("country_code", STRING, "ISO 3166 alpha-2 code; NA for regions"),
-    ("localized_name", STRING, "name in the request's language, when the API sends one"),
-)
-
-
 @documented(LOCATIONS)
 def build_locations(items: Any) -> pd.DataFrame:
     """Return one row per location of a ``/locations`` payload (or its list of items)."""
@@ -74,20 +60,6 @@ LEAGUE_KINDS = {
     "builder_base_leagues": "builder_base_leagues", "builderbaseleagues": "builder_base_leagues",
     "capital_leagues": "capital_leagues", "capitalleagues": "capital_leagues",
 }
-
-LEAGUES = spec(
-    "leagues", "league (or league tier) of one league table",
-    ("kind", CATEGORY, "which table: leagues (home village, pre-2025 trophy leagues), "
-                       "league_tiers (ranked league tiers), war_leagues (CWL), "
-                       "builder_base_leagues, capital_leagues"),
-    ("id", INT, "league id"),
-    ("name", STRING, "league name"),
-    ("icon_tiny_url", STRING, "tiny icon URL; NA where the API sends none"),
-    ("icon_small_url", STRING, "small icon URL; NA where the API sends none"),
-    ("icon_medium_url", STRING, "medium icon URL; NA where the API sends none"),
-    ("icon_large_url", STRING, "large icon URL; NA where the API sends none"),
-)
-
 
 @documented(LEAGUES)
 def build_leagues(items: Any, kind: str) -> pd.DataFrame:
@@ -119,16 +91,6 @@ def build_leagues(items: Any, kind: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------- labels
 LABEL_KINDS = {"clans": "clans", "clan": "clans", "players": "players", "player": "players"}
-
-LABELS = spec(
-    "labels", "label a clan or player can show",
-    ("kind", CATEGORY, "clans or players (the two label tables)"),
-    ("id", INT, "label id"),
-    ("name", STRING, "label name"),
-    ("icon_small_url", STRING, "small icon URL; NA where the API sends none"),
-    ("icon_medium_url", STRING, "medium icon URL; NA where the API sends none"),
-)
-
 
 @documented(LABELS)
 def build_labels(items: Any, kind: str) -> pd.DataFrame:

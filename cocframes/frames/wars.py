@@ -23,119 +23,13 @@ from typing import Any
 import pandas as pd
 
 from cocframes.frames._columns import (
-    BOOL,
-    CATEGORY,
-    DATETIME,
-    FLOAT,
-    INT,
-    STRING,
     documented,
-    spec,
 )
 from cocframes.frames._payload import as_list, count, items_of, obj, objs
+from cocframes.frames.specs import CWL_CLANS, CWL_ROUNDS, WAR_ATTACKS, WAR_LOG, WAR_MEMBERS
 
 SIDES = ("clan", "opponent")
 NO_WAR_TAG = "#0"
-
-WAR_ATTACKS = spec(
-    "war_attacks", "attack in a regular or Clan War League war",
-    ("war_tag", STRING, "CWL war tag; NA for a regular war"),
-    ("round", INT, "CWL round, 1-based; NA for a regular war"),
-    ("state", CATEGORY, "war state: preparation, inWar, warEnded"),
-    ("side", CATEGORY, "side of the attacker: clan (the clan asked for) or opponent"),
-    ("attacker_tag", STRING, "player tag of the attacker"),
-    ("attacker_name", STRING, "name of the attacker"),
-    ("attacker_town_hall", INT, "town hall level of the attacker"),
-    ("attacker_map_position", INT, "map position of the attacker, as the API gives it"),
-    ("attacker_rank", INT, "1..n rank of the attacker by map position within the side"),
-    ("defender_tag", STRING, "player tag of the defender"),
-    ("defender_name", STRING, "name of the defender"),
-    ("defender_town_hall", INT, "town hall level of the defender"),
-    ("defender_map_position", INT, "map position of the defender, as the API gives it"),
-    ("defender_rank", INT, "1..n rank of the defender by map position within the side"),
-    ("stars", INT, "stars of the attack, 0-3"),
-    ("destruction", FLOAT, "destruction of the attack, percent"),
-    ("order", INT, "order of the attack in the war (1 = first)"),
-    ("duration", INT, "duration of the attack, seconds"),
-    ("new_stars", INT, "stars above the best earlier attack (by order) on the same defender, "
-                       "min 0: the stars that count in the war score"),
-    ("is_fresh", BOOL, "first attack on that defender"),
-    ("attacker_clan_tag", STRING, "clan tag of the attacker's side"),
-    ("defender_clan_tag", STRING, "clan tag of the defender's side"),
-    ("war_start_time", DATETIME, "start of the battle day (UTC)"),
-    ("war_end_time", DATETIME, "end of the war (UTC)"),
-)
-
-WAR_MEMBERS = spec(
-    "war_members", "participant of a war (both sides)",
-    ("war_tag", STRING, "CWL war tag; NA for a regular war"),
-    ("round", INT, "CWL round, 1-based; NA for a regular war"),
-    ("state", CATEGORY, "war state: preparation, inWar, warEnded"),
-    ("side", CATEGORY, "clan (the clan asked for) or opponent"),
-    ("clan_tag", STRING, "clan tag of the member's side"),
-    ("tag", STRING, "player tag"),
-    ("name", STRING, "player name"),
-    ("town_hall", INT, "town hall level"),
-    ("map_position", INT, "map position, as the API gives it"),
-    ("rank", INT, "1..n rank by map position within the side"),
-    ("attacks_per_member", INT, "attacks allowed per member (1 in CWL wars, where the API "
-                                "omits attacksPerMember)"),
-    ("attacks_used", INT, "attacks made so far"),
-    ("attacks_remaining", INT, "attacks still available; NA once the war has ended"),
-    ("attacks_missed", INT, "attacks not made; NA unless the war has ended (warEnded)"),
-    ("stars_earned", INT, "sum of the stars of the member's attacks"),
-    ("new_stars_earned", INT, "sum of the new stars of the member's attacks (war score)"),
-    ("destruction_dealt", FLOAT, "sum of the destruction of the member's attacks, percent"),
-    ("best_opponent_stars", INT, "stars of the best attack on this member; NA if not attacked"),
-    ("best_opponent_destruction", FLOAT, "destruction of the best attack on this member, "
-                                         "percent; NA if not attacked"),
-    ("opponent_attacks", INT, "times this member was attacked"),
-    ("war_start_time", DATETIME, "start of the battle day (UTC)"),
-    ("war_end_time", DATETIME, "end of the war (UTC)"),
-)
-
-WAR_LOG = spec(
-    "war_log", "war in a clan's war log",
-    ("end_time", DATETIME, "end of the war (UTC)"),
-    ("result", CATEGORY, "win, lose or tie; usually NA for CWL entries (not always: the "
-                           "API sent win for an older CWL season)"),
-    ("is_cwl", BOOL, "a Clan War League season summary (the opponent has no tag)"),
-    ("team_size", INT, "members per side"),
-    ("attacks_per_member", INT, "attacks allowed per member"),
-    ("battle_modifier", CATEGORY, "battle modifier (none, hardMode...)"),
-    ("clan_tag", STRING, "tag of the clan"),
-    ("clan_name", STRING, "name of the clan"),
-    ("clan_level", INT, "level of the clan"),
-    ("clan_stars", INT, "stars of the clan (CWL: summed over the season's wars)"),
-    ("clan_destruction", FLOAT, "destruction by the clan, percent (CWL: summed over the "
-                                "season's wars, so may exceed 100)"),
-    ("clan_attacks", INT, "attacks made by the clan"),
-    ("clan_exp_earned", INT, "clan XP earned"),
-    ("opponent_tag", STRING, "tag of the opponent; NA for CWL entries"),
-    ("opponent_name", STRING, "name of the opponent; NA for CWL entries"),
-    ("opponent_level", INT, "level of the opponent; NA for CWL entries (the API sends 0)"),
-    ("opponent_stars", INT, "stars of the opponent (CWL: summed over the season's opponents)"),
-    ("opponent_destruction", FLOAT, "destruction by the opponent, percent"),
-)
-
-CWL_CLANS = spec(
-    "cwl_clans", "clan in a Clan War League group",
-    ("season", STRING, "CWL season, YYYY-MM"),
-    ("state", CATEGORY, "group state: preparation, inWar, ended"),
-    ("clan_tag", STRING, "clan tag"),
-    ("name", STRING, "clan name"),
-    ("clan_level", INT, "clan level"),
-    ("member_count", INT, "members on the clan's CWL roster"),
-)
-
-CWL_ROUNDS = spec(
-    "cwl_rounds", "war of a Clan War League round",
-    ("season", STRING, "CWL season, YYYY-MM"),
-    ("round", INT, "round, 1-based"),
-    ("war_tag", STRING, "war tag ('#0' while the round is not drawn yet)"),
-    ("played", BOOL, "the war exists (its tag is not '#0'); fetch it with the war tag"),
-)
-
 
 # --- defensive accessors: a wrong type is treated as missing ---------------------------
 

@@ -1,0 +1,404 @@
+"""The columns of every frame: name, dtype and meaning, declared once.
+
+Builders (:mod:`cocframes.frames.players` and its siblings) fill these columns; the frame
+functions list them in their docstrings, and ``docs/columns.md`` is generated from them. This
+module needs no pandas, so the docstrings cost nothing at ``import cocframes``.
+"""
+
+from __future__ import annotations
+
+from cocframes.frames._columns import BOOL, CATEGORY, DATETIME, FLOAT, INT, STRING, spec
+
+# -------------------- players
+MEMBERS = spec(
+    "members", "clan member",
+    ("clan_tag", STRING, "tag of the clan (from a clan payload, or the clan_tag argument)"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("role", CATEGORY, "clan role as the API sends it: member, admin (elder), coLeader, "
+                       "leader"),
+    ("town_hall", INT, "town hall level (NA in old captures)"),
+    ("exp_level", INT, "experience level"),
+    ("trophies", INT, "home village trophies"),
+    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
+    ("league", STRING, "home village league name (pre-2025 league system)"),
+    ("league_id", INT, "home village league id"),
+    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
+    ("league_tier_id", INT, "ranked league tier id"),
+    ("builder_base_league", STRING, "builder base league name"),
+    ("builder_base_league_id", INT, "builder base league id"),
+    ("clan_rank", INT, "rank in the clan by trophies (1 = first)"),
+    ("previous_clan_rank", INT, "rank in the clan at the previous update (0 = new)"),
+    ("donations", INT, "troops donated this season"),
+    ("donations_received", INT, "troops received this season"),
+)
+
+PLAYERS = spec(
+    "players", "player profile",
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("town_hall", INT, "town hall level"),
+    ("town_hall_weapon", INT, "town hall weapon level (town hall 12+); NA otherwise"),
+    ("exp_level", INT, "experience level"),
+    ("trophies", INT, "home village trophies"),
+    ("best_trophies", INT, "best home village trophies ever"),
+    ("legend_trophies", INT, "legend trophies (legendStatistics); NA when not in legends"),
+    ("war_stars", INT, "stars won in clan wars, all time"),
+    ("attack_wins", INT, "multiplayer attacks won this season"),
+    ("defense_wins", INT, "multiplayer defenses won this season"),
+    ("builder_hall", INT, "builder hall level"),
+    ("builder_base_trophies", INT, "builder base trophies (versusTrophies in old captures)"),
+    ("best_builder_base_trophies", INT, "best builder base trophies ever "
+                                        "(bestVersusTrophies in old captures)"),
+    ("role", CATEGORY, "clan role: member, admin (elder), coLeader, leader; NA without clan"),
+    ("war_preference", CATEGORY, "clan war preference: in or out; NA without clan"),
+    ("donations", INT, "troops donated this season"),
+    ("donations_received", INT, "troops received this season"),
+    ("clan_capital_contributions", INT, "capital gold contributed, all time"),
+    ("clan_tag", STRING, "tag of the player's clan; NA without clan"),
+    ("clan_name", STRING, "name of the player's clan; NA without clan"),
+    ("clan_level", INT, "level of the player's clan; NA without clan"),
+    ("league", STRING, "home village league name (pre-2025 league system)"),
+    ("league_id", INT, "home village league id"),
+    ("league_tier", STRING, "ranked league tier name (2025+ ranked system)"),
+    ("league_tier_id", INT, "ranked league tier id"),
+    ("builder_base_league", STRING, "builder base league name"),
+    ("builder_base_league_id", INT, "builder base league id"),
+    ("current_league_group_tag", STRING, "tag of this week's ranked league group"),
+    ("current_league_season_id", INT, "id of this week's ranked league season"),
+    ("previous_league_group_tag", STRING, "tag of last week's ranked league group"),
+    ("previous_league_season_id", INT, "id of last week's ranked league season"),
+    ("labels", STRING, "player label names, comma-separated; NA when none"),
+    ("heroes", INT, "number of heroes unlocked (both villages)"),
+    ("hero_equipment", INT, "number of hero equipment pieces unlocked"),
+    ("pets", INT, "number of pets unlocked"),
+)
+
+UNITS = spec(
+    "units", "unit (troop, hero, spell, equipment, pet, siege machine) of a player",
+    ("player_tag", STRING, "player tag"),
+    ("player_name", STRING, "player name"),
+    ("player_town_hall", INT, "town hall level of the player"),
+    ("kind", CATEGORY, "troop, super_troop, pet, siege_machine, hero, hero_equipment, spell"),
+    ("name", STRING, "unit name"),
+    ("village", CATEGORY, "village of the unit: home, builderBase (clanCapital possible)"),
+    ("level", INT, "current level"),
+    ("max_level", INT, "maximum level in the game"),
+    ("progress", FLOAT, "level / max_level (1.0 = maxed); NA when either is missing"),
+    ("super_troop_active", BOOL, "superTroopIsActive as sent; NA where the API omits it"),
+    ("equipment_hero", STRING, "hero equipment only: the hero that has it equipped, else NA"),
+    ("equipped", BOOL, "hero equipment only: currently equipped by a hero; NA for other kinds"),
+)
+
+ACHIEVEMENTS = spec(
+    "achievements", "player × achievement",
+    ("player_tag", STRING, "player tag"),
+    ("player_name", STRING, "player name"),
+    ("name", STRING, "achievement name"),
+    ("stars", INT, "stars earned, 0-3"),
+    ("value", INT, "current value"),
+    ("target", INT, "value needed for the next star (or the last one)"),
+    ("info", STRING, "what the achievement asks for"),
+    ("completion_info", STRING, "progress text shown in game; NA for many"),
+    ("village", CATEGORY, "home, builderBase or clanCapital"),
+    ("completed", BOOL, "all three stars earned (stars == 3); NA when stars is missing"),
+)
+
+
+# -------------------- wars
+WAR_ATTACKS = spec(
+    "war_attacks", "attack in a regular or Clan War League war",
+    ("war_tag", STRING, "CWL war tag; NA for a regular war"),
+    ("round", INT, "CWL round, 1-based; NA for a regular war"),
+    ("state", CATEGORY, "war state: preparation, inWar, warEnded"),
+    ("side", CATEGORY, "side of the attacker: clan (the clan asked for) or opponent"),
+    ("attacker_tag", STRING, "player tag of the attacker"),
+    ("attacker_name", STRING, "name of the attacker"),
+    ("attacker_town_hall", INT, "town hall level of the attacker"),
+    ("attacker_map_position", INT, "map position of the attacker, as the API gives it"),
+    ("attacker_rank", INT, "1..n rank of the attacker by map position within the side"),
+    ("defender_tag", STRING, "player tag of the defender"),
+    ("defender_name", STRING, "name of the defender"),
+    ("defender_town_hall", INT, "town hall level of the defender"),
+    ("defender_map_position", INT, "map position of the defender, as the API gives it"),
+    ("defender_rank", INT, "1..n rank of the defender by map position within the side"),
+    ("stars", INT, "stars of the attack, 0-3"),
+    ("destruction", FLOAT, "destruction of the attack, percent"),
+    ("order", INT, "order of the attack in the war (1 = first)"),
+    ("duration", INT, "duration of the attack, seconds"),
+    ("new_stars", INT, "stars above the best earlier attack (by order) on the same defender, "
+                       "min 0: the stars that count in the war score"),
+    ("is_fresh", BOOL, "first attack on that defender"),
+    ("attacker_clan_tag", STRING, "clan tag of the attacker's side"),
+    ("defender_clan_tag", STRING, "clan tag of the defender's side"),
+    ("war_start_time", DATETIME, "start of the battle day (UTC)"),
+    ("war_end_time", DATETIME, "end of the war (UTC)"),
+)
+
+WAR_MEMBERS = spec(
+    "war_members", "participant of a war (both sides)",
+    ("war_tag", STRING, "CWL war tag; NA for a regular war"),
+    ("round", INT, "CWL round, 1-based; NA for a regular war"),
+    ("state", CATEGORY, "war state: preparation, inWar, warEnded"),
+    ("side", CATEGORY, "clan (the clan asked for) or opponent"),
+    ("clan_tag", STRING, "clan tag of the member's side"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("town_hall", INT, "town hall level"),
+    ("map_position", INT, "map position, as the API gives it"),
+    ("rank", INT, "1..n rank by map position within the side"),
+    ("attacks_per_member", INT, "attacks allowed per member (1 in CWL wars, where the API "
+                                "omits attacksPerMember)"),
+    ("attacks_used", INT, "attacks made so far"),
+    ("attacks_remaining", INT, "attacks still available; NA once the war has ended"),
+    ("attacks_missed", INT, "attacks not made; NA unless the war has ended (warEnded)"),
+    ("stars_earned", INT, "sum of the stars of the member's attacks"),
+    ("new_stars_earned", INT, "sum of the new stars of the member's attacks (war score)"),
+    ("destruction_dealt", FLOAT, "sum of the destruction of the member's attacks, percent"),
+    ("best_opponent_stars", INT, "stars of the best attack on this member; NA if not attacked"),
+    ("best_opponent_destruction", FLOAT, "destruction of the best attack on this member, "
+                                         "percent; NA if not attacked"),
+    ("opponent_attacks", INT, "times this member was attacked"),
+    ("war_start_time", DATETIME, "start of the battle day (UTC)"),
+    ("war_end_time", DATETIME, "end of the war (UTC)"),
+)
+
+WAR_LOG = spec(
+    "war_log", "war in a clan's war log",
+    ("end_time", DATETIME, "end of the war (UTC)"),
+    ("result", CATEGORY, "win, lose or tie; usually NA for CWL entries (not always: the "
+                           "API sent win for an older CWL season)"),
+    ("is_cwl", BOOL, "a Clan War League season summary (the opponent has no tag)"),
+    ("team_size", INT, "members per side"),
+    ("attacks_per_member", INT, "attacks allowed per member"),
+    ("battle_modifier", CATEGORY, "battle modifier (none, hardMode...)"),
+    ("clan_tag", STRING, "tag of the clan"),
+    ("clan_name", STRING, "name of the clan"),
+    ("clan_level", INT, "level of the clan"),
+    ("clan_stars", INT, "stars of the clan (CWL: summed over the season's wars)"),
+    ("clan_destruction", FLOAT, "destruction by the clan, percent (CWL: summed over the "
+                                "season's wars, so may exceed 100)"),
+    ("clan_attacks", INT, "attacks made by the clan"),
+    ("clan_exp_earned", INT, "clan XP earned"),
+    ("opponent_tag", STRING, "tag of the opponent; NA for CWL entries"),
+    ("opponent_name", STRING, "name of the opponent; NA for CWL entries"),
+    ("opponent_level", INT, "level of the opponent; NA for CWL entries (the API sends 0)"),
+    ("opponent_stars", INT, "stars of the opponent (CWL: summed over the season's opponents)"),
+    ("opponent_destruction", FLOAT, "destruction by the opponent, percent"),
+)
+
+CWL_CLANS = spec(
+    "cwl_clans", "clan in a Clan War League group",
+    ("season", STRING, "CWL season, YYYY-MM"),
+    ("state", CATEGORY, "group state: preparation, inWar, ended"),
+    ("clan_tag", STRING, "clan tag"),
+    ("name", STRING, "clan name"),
+    ("clan_level", INT, "clan level"),
+    ("member_count", INT, "members on the clan's CWL roster"),
+)
+
+CWL_ROUNDS = spec(
+    "cwl_rounds", "war of a Clan War League round",
+    ("season", STRING, "CWL season, YYYY-MM"),
+    ("round", INT, "round, 1-based"),
+    ("war_tag", STRING, "war tag ('#0' while the round is not drawn yet)"),
+    ("played", BOOL, "the war exists (its tag is not '#0'); fetch it with the war tag"),
+)
+
+
+# -------------------- raids
+RAID_SEASONS = spec(
+    "raid_seasons", "raid weekend (capital raid season)",
+    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
+    ("season_end", DATETIME, "end of the raid weekend (UTC)"),
+    ("state", CATEGORY, "ongoing or ended"),
+    ("capital_total_loot", INT, "capital gold looted by the clan"),
+    ("raids_completed", INT, "enemy capitals fully destroyed"),
+    ("total_attacks", INT, "attacks made by the clan"),
+    ("enemy_districts_destroyed", INT, "enemy districts destroyed"),
+    ("offensive_reward", INT, "raid medals from attacking, per member"),
+    ("defensive_reward", INT, "raid medals from defending, per member"),
+    ("member_count", INT, "members who attacked; NA when the season lists no members"),
+    ("raids_attacked", INT, "enemy capitals attacked (entries in the attack log)"),
+    ("raids_defended", INT, "raids suffered (entries in the defense log)"),
+)
+
+RAID_MEMBERS = spec(
+    "raid_members", "raid weekend × member who attacked",
+    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
+    ("season_end", DATETIME, "end of the raid weekend (UTC)"),
+    ("state", CATEGORY, "ongoing or ended"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("attacks", INT, "attacks made"),
+    ("attack_limit", INT, "regular attacks available"),
+    ("bonus_attack_limit", INT, "bonus attacks available (for a fully destroyed district)"),
+    ("capital_resources_looted", INT, "capital gold looted"),
+)
+
+RAID_DISTRICTS = spec(
+    "raid_districts", "raid weekend × raid (attack or defense log) × district",
+    ("season_start", DATETIME, "start of the raid weekend (UTC)"),
+    ("log", CATEGORY, "attack (our clan raided) or defense (our capital was raided)"),
+    ("opponent_tag", STRING, "the defending clan (attack log) or the attacking clan "
+                             "(defense log)"),
+    ("opponent_name", STRING, "name of that clan"),
+    ("opponent_level", INT, "level of that clan"),
+    ("district_id", INT, "district id (70000000 = Capital Peak)"),
+    ("district_name", STRING, "district name"),
+    ("district_hall_level", INT, "district hall level"),
+    ("destruction", FLOAT, "destruction of the district, percent"),
+    ("stars", INT, "stars on the district"),
+    ("attack_count", INT, "attacks on the district"),
+    ("total_looted", INT, "capital gold looted from the district"),
+)
+
+# The resources and loot lists of a battle-log entry (columns <list>_<resource>).
+RESOURCES = (("gold", "Gold"), ("elixir", "Elixir"), ("dark_elixir", "DarkElixir"))
+LOOT_LISTS = (("looted", "lootedResources", "looted in this battle"),
+               ("extra_looted", "extraLootedResources", "extra loot (bonus) of this battle"),
+               ("available", "availableLoot", "loot that was available"))
+
+
+# -------------------- rankings
+PLAYER_RANKINGS = spec(
+    "player_rankings", "ranked player",
+    ("kind", CATEGORY, "players (home village trophies), builder_base_players (builder base "
+                       "trophies) or legend_season (final ranking of a past legend season)"),
+    ("season_id", STRING, "legend season id (YYYY-MM) for legend_season; NA otherwise"),
+    ("location_id", INT, "location the ranking is for, as given by the caller; NA for global "
+                         "rankings and legend seasons"),
+    ("rank", INT, "rank in this ranking (1 = best)"),
+    ("previous_rank", INT, "rank in the previous ranking; NA when new (the API sends -1) or "
+                           "absent (legend seasons)"),
+    ("tag", STRING, "player tag, with #"),
+    ("name", STRING, "player name"),
+    ("exp_level", INT, "experience level"),
+    ("trophies", INT, "trophies; builder base trophies for builder_base_players"),
+    ("attack_wins", INT, "attacks won this season (home village only)"),
+    ("defense_wins", INT, "defenses won this season (home village only)"),
+    ("league_id", INT, "league id: home village league (pre-2025), or builder base league "
+                       "for builder_base_players"),
+    ("league_name", STRING, "league name (same source as league_id)"),
+    ("league_tier_id", INT, "ranked league tier id (2025+ rankings); NA in older captures"),
+    ("league_tier_name", STRING, "ranked league tier name; NA in older captures"),
+    ("clan_tag", STRING, "tag of the player's clan, with #; NA when clanless"),
+    ("clan_name", STRING, "name of the player's clan; NA when clanless"),
+)
+
+CLAN_RANKINGS = spec(
+    "clan_rankings", "ranked clan",
+    ("kind", CATEGORY, "clans (clan points), builder_base_clans (builder base points) or "
+                       "capitals (clan capital points)"),
+    ("rank", INT, "rank in this ranking (1 = best)"),
+    ("previous_rank", INT, "rank in the previous ranking; NA when new (the API sends -1)"),
+    ("tag", STRING, "clan tag, with #"),
+    ("name", STRING, "clan name"),
+    ("clan_level", INT, "clan level"),
+    ("members", INT, "number of members"),
+    ("points", INT, "the points ranked on: clanPoints, clanBuilderBasePoints or "
+                    "clanCapitalPoints, by kind"),
+    ("location_id", INT, "the clan's location id; NA when it has none"),
+    ("location_name", STRING, "the clan's location name"),
+    ("country_code", STRING, "ISO 3166 alpha-2 code of the clan's location; NA for regions"),
+)
+
+CLAN_SEARCH = spec(
+    "clan_search", "clan found by a clan search",
+    ("tag", STRING, "clan tag, with #"),
+    ("name", STRING, "clan name"),
+    ("type", CATEGORY, "who may join: open, inviteOnly or closed"),
+    ("clan_level", INT, "clan level"),
+    ("members", INT, "number of members"),
+    ("clan_points", INT, "home village clan points"),
+    ("clan_builder_base_points", INT, "builder base clan points"),
+    ("clan_capital_points", INT, "clan capital points"),
+    ("war_frequency", CATEGORY, "declared war frequency (always, oncePerWeek, "
+                                "lessThanOncePerWeek, never, ...)"),
+    ("war_win_streak", INT, "current war win streak"),
+    ("war_wins", INT, "wars won"),
+    ("war_ties", INT, "wars tied; NA when the war log is private"),
+    ("war_losses", INT, "wars lost; NA when the war log is private"),
+    ("is_war_log_public", BOOL, "whether the war log is public"),
+    ("is_family_friendly", BOOL, "whether the clan is marked family friendly"),
+    ("war_league", STRING, "Clan War League name"),
+    ("capital_league", STRING, "clan capital league name"),
+    ("location_id", INT, "the clan's location id; NA when it has none"),
+    ("location_name", STRING, "the clan's location name"),
+    ("country_code", STRING, "ISO 3166 alpha-2 code of the clan's location; NA for regions"),
+    ("chat_language", STRING, "chat language name"),
+    ("labels", STRING, "label names, comma-joined in the API's order; empty string for none, "
+                       "NA when absent"),
+    ("required_trophies", INT, "trophies required to join"),
+    ("required_builder_base_trophies", INT, "builder base trophies required to join"),
+    ("required_townhall_level", INT, "town hall level required to join"),
+    ("required_league_tier", STRING, "ranked league tier required to join, when set"),
+)
+
+BATTLE_LOG = spec(
+    "battle_log", "battle of a player's recent battle log",
+    ("player_tag", STRING, "the player whose battle log this is, with #"),
+    ("battle_time", DATETIME, "when the battle happened (UTC; the API's battleTimestamp)"),
+    ("battle_type", CATEGORY, "ranked, legend or homeVillage (the API's battleType)"),
+    ("attack", BOOL, "True when the player attacked, False when defending"),
+    ("opponent_player_tag", STRING, "opponent's tag, with #"),
+    ("opponent_name", STRING, "opponent's name"),
+    ("opponent_town_hall_level", INT, "opponent's town hall level"),
+    ("stars", INT, "stars won by the attacker (0-3)"),
+    ("destruction", FLOAT, "destruction percentage reached by the attacker (0-100)"),
+    *((f"{prefix}_{res}", INT, f"{name} {what}; NA when not listed")
+      for prefix, _, what in LOOT_LISTS for res, name in RESOURCES),
+    ("army_share_code", STRING, "army share code of the attacking army"),
+    ("duration_seconds", INT, "battle duration in seconds (the API's battleTime)"),
+)
+
+LEAGUE_HISTORY = spec(
+    "league_history", "ranked league season (week) a player took part in",
+    ("player_tag", STRING, "the player whose history this is, with #"),
+    ("league_season_id", INT, "ranked league season id (the API's leagueSeasonId)"),
+    ("league_tier_id", INT, "league tier the player played in"),
+    ("league_tier_name", STRING, "league tier name, when a tier table was given"),
+    ("trophies", INT, "league trophies at the end of the season (the API's leagueTrophies)"),
+    ("placement", INT, "final placement in the league group (1 = best)"),
+    ("attack_wins", INT, "attacks won"),
+    ("attack_losses", INT, "attacks lost"),
+    ("attack_stars", INT, "stars won attacking"),
+    ("defense_wins", INT, "defenses won"),
+    ("defense_losses", INT, "defenses lost"),
+    ("defense_stars", INT, "stars conceded defending"),
+    ("max_battles", INT, "battles allowed in the season"),
+)
+
+
+# -------------------- reference
+LOCATIONS = spec(
+    "locations", "location (region or country)",
+    ("id", INT, "location id (e.g. 32000087 for France)"),
+    ("name", STRING, "location name in English"),
+    ("is_country", BOOL, "True for a country, False for a region such as Europe"),
+    ("country_code", STRING, "ISO 3166 alpha-2 code; NA for regions"),
+    ("localized_name", STRING, "name in the request's language, when the API sends one"),
+)
+
+LEAGUES = spec(
+    "leagues", "league (or league tier) of one league table",
+    ("kind", CATEGORY, "which table: leagues (home village, pre-2025 trophy leagues), "
+                       "league_tiers (ranked league tiers), war_leagues (CWL), "
+                       "builder_base_leagues, capital_leagues"),
+    ("id", INT, "league id"),
+    ("name", STRING, "league name"),
+    ("icon_tiny_url", STRING, "tiny icon URL; NA where the API sends none"),
+    ("icon_small_url", STRING, "small icon URL; NA where the API sends none"),
+    ("icon_medium_url", STRING, "medium icon URL; NA where the API sends none"),
+    ("icon_large_url", STRING, "large icon URL; NA where the API sends none"),
+)
+
+LABELS = spec(
+    "labels", "label a clan or player can show",
+    ("kind", CATEGORY, "clans or players (the two label tables)"),
+    ("id", INT, "label id"),
+    ("name", STRING, "label name"),
+    ("icon_small_url", STRING, "small icon URL; NA where the API sends none"),
+    ("icon_medium_url", STRING, "medium icon URL; NA where the API sends none"),
+)
+

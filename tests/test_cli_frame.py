@@ -1,0 +1,122 @@
+"""`cocframes frame NAME ARGS --format table|csv|json` exports any frame; `cocframes demo`
+tours the frames of the demo clan."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import cocframes as cf
+from cocframes.cli import main
+from cocframes.demo import World
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return World()
+
+
+@pytest.fixture
+def client() -> cf.Client:
+    with cf.Client(demo=True, cache=False, progress=False) as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+def cache_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "cache"))
+
+
+def test_csv_export_reads_back_as_the_same_frame(capsys, client, world):
+    assert main(["frame", "members", world.clan_tag, "--demo", "--format", "csv"]) == 0
+    exported = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    expected = cf.members(world.clan_tag, client=client)
+    assert exported["tag"].tolist() == expected["tag"].tolist()
+    assert exported.columns.tolist() == expected.columns.tolist()
+    assert exported["trophies"].tolist() == expected["trophies"].tolist()
+
+
+def test_json_export_is_records_with_iso_datetimes(capsys, client, world):
+    assert main(["frame", "war-log", world.clan_tag, "--demo", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    expected = cf.war_log(world.clan_tag, client=client)
+    assert len(records) == len(expected)
+    assert records[0]["opponent_name"] == expected["opponent_name"][0]
+    assert pd.Timestamp(records[0]["end_time"]) == expected["end_time"][0]
+
+
+def test_table_of_a_part_and_a_kind(capsys, world):
+    assert main(["frame", "raids", world.clan_tag, "--demo", "--part", "members"]) == 0
+    out = capsys.readouterr().out
+    assert "capital_resources_looted" in out
+    assert main(["frame", "leagues", "--kind", "war_leagues", "--demo"]) == 0
+    assert "Champion League I" in capsys.readouterr().out
+
+
+def test_players_of_a_clan(capsys, client, world):
+    assert main(["frame", "units", "--clan", world.clan_tag, "--demo", "--format", "csv"]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert df["player_tag"].nunique() == client.get_clan(world.clan_tag)["members"]
+
+
+def test_a_bulk_failure_is_reported_on_stderr(capsys, world):
+    assert main(["frame", "players", world.player_tags[0], world.unknown_tag, "--demo",
+                 "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert world.player_tags[0] in captured.out
+    assert world.unknown_tag in captured.err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["frame", "members", "--demo"], "takes one clan"),
+    (["frame", "members", "#2PP", "#2PP", "--demo"], "takes one clan"),
+    (["frame", "members", "#2PP", "--kind", "clans", "--demo"], "--kind applies to"),
+    (["frame", "raids", "#2PP", "--part", "rounds", "--demo"], "--part applies to"),
+    (["frame", "locations", "x", "--demo"], "takes no argument"),
+    (["frame", "war-log", "--clan", "#2PP", "--demo"], "--clan applies to"),
+])
+def test_bad_arguments_exit_2_with_a_message(capsys, argv, message):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_api_errors_exit_1_with_the_remedy(capsys, world):
+    assert main(["frame", "war-attacks", world.private_clan_tag, "--demo"]) == 1
+    err = capsys.readouterr().err
+    assert "private" in err and "Traceback" not in err
+
+
+def test_no_token_outside_demo_says_how_to_fix_it(capsys, monkeypatch):
+    for name in ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    cf.set_client(None)
+    assert main(["frame", "locations"]) == 1
+    err = capsys.readouterr().err
+    assert "COC_API_TOKEN" in err and "demo" in err
+
+
+def test_demo_tour_prints_the_frames_of_the_demo_clan(capsys, client, world):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    clan = client.get_clan(world.clan_tag)
+    assert clan["name"] in out
+    for title in ("cf.members(", "cf.war_attacks(", "cf.war_members(", "cf.units(",
+                  "cf.war_log(", "cf.cwl(", "cf.raids(", "cf.rankings("):
+        assert title in out
+    assert f"{clan['members']} rows x 18 columns" in out
+    assert "demo=True" in out
+
+
+def test_console_script_exports_csv(tmp_path, world):
+    result = subprocess.run(
+        [sys.executable, "-m", "cocframes.cli", "frame", "locations", "--demo",
+         "--format", "csv"], capture_output=True, text=True, timeout=120,
+        env={"COCFRAMES_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    df = pd.read_csv(io.StringIO(result.stdout))
+    assert "France" in set(df["name"])
