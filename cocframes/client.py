@@ -20,6 +20,7 @@ import requests
 
 from cocframes import cache as _cache
 from cocframes.errors import (
+    AccessDeniedError,
     ApiError,
     CocError,
     ConfigurationError,
@@ -204,6 +205,11 @@ class Client:
                 email or "", password or "", key_count=key_count, key_name=key_name,
                 portal_url=portal_url, store=store, timeout=timeout)
             tokens = self._key_manager.tokens()
+        # The key manager's generation whose tokens are in the pool; set only after a swap,
+        # so that a request started mid-swap does not take the old key's 403 for a new
+        # IP change and log in again.
+        self._pool_generation = self._key_manager.generation if self._key_manager else 0
+        self._refresh_lock = threading.Lock()
         self.demo = demo
         if demo:
             from cocframes.demo import DEMO_BASE_URL
@@ -323,14 +329,20 @@ class Client:
         failures = 0  # retries after 5xx answers and network errors
         ip_refreshes = 0
         while True:
-            generation = self._key_manager.generation if self._key_manager else 0
+            generation = self._pool_generation
             error, retry_after = self._send_once(method, url, path, params, body, refresh)
             if isinstance(error, Fetched):
                 return error
-            if isinstance(error, InvalidIpError) and self._key_manager and ip_refreshes < 2:
+            # Tokens from the key store (generation 0: no login yet) may have been revoked
+            # since, by hand or by cocframes on another IP when the account was full.
+            unverified = generation == 0 and isinstance(error, AccessDeniedError)
+            if ((isinstance(error, InvalidIpError) or unverified) and self._key_manager
+                    and ip_refreshes < 2):
                 # The IP changed: one re-login shared by all threads, then this request again.
                 ip_refreshes += 1
-                self._keys.replace(self._key_manager.refresh(generation))
+                with self._refresh_lock:
+                    self._keys.replace(self._key_manager.refresh(generation))
+                    self._pool_generation = self._key_manager.generation
                 continue
             # A 429 is waited out until the time budget, never turned into a lost result
             # (the server's limit says "later", not "no"); real failures (5xx, network) are

@@ -288,7 +288,7 @@ class KeyManager:
         """Log in and return the account's keys of this manager's name (for ``cocframes
         keys``)."""
         with self._lock:
-            self._login()
+            self.ip = self._login()
             return [k for k in self._list() if k.name == self.key_name]
 
     # ----------------------------------------------------------------- portal flow
