@@ -239,3 +239,9 @@ def test_league_group_of_a_player(world: World) -> None:
     group = get(world, path, playerTag=tag)
     assert tag in {m["playerTag"] for m in group["members"]}
     assert world.handle("GET", path, {}).status == 400
+
+
+def test_the_demo_clan_constant_names_the_default_worlds_clan():
+    from cocframes.demo import DEMO_CLAN_TAG
+
+    assert World().clan_tag == DEMO_CLAN_TAG

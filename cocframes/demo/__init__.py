@@ -22,5 +22,9 @@ from .portal import DEMO_PORTAL_URL, Portal
 from .server import DemoServer
 from .world import DEMO_BASE_URL, DemoResponse, World
 
-__all__ = ["DEMO_BASE_URL", "DEMO_PORTAL_URL", "DemoAdapter", "DemoResponse", "DemoServer",
-           "Portal", "World", "verify_token_for"]
+# The demo clan of the default world (``World().clan_tag``; a test keeps them equal), so that
+# notebooks and widgets can name it without building the world.
+DEMO_CLAN_TAG = "#992JPJY20"
+
+__all__ = ["DEMO_BASE_URL", "DEMO_CLAN_TAG", "DEMO_PORTAL_URL", "DemoAdapter", "DemoResponse",
+           "DemoServer", "Portal", "World", "verify_token_for"]

@@ -1,0 +1,687 @@
+"""Matplotlib plots of cocframes frames: one function per question, each taking a DataFrame.
+
+Every function has the shape ``plot(df, ax=None, *, options..., **kwargs) -> Axes``:
+
+- ``df`` is a frame from the top-level functions (``cf.members(...)``, ``cf.units(...)``,
+  ``cf.war_attacks(...)``...), never a tag: fetch once, plot as often as you like. The plots
+  only read columns, so a frame filtered or edited with pandas works too.
+- ``ax`` is the Axes to draw on. When it is ``None`` a new figure is made with
+  ``matplotlib.pyplot.subplots``, so that it shows in a notebook exactly like
+  ``df.plot()`` does (Jupyter's inline backend only displays figures that pyplot knows of;
+  a bare ``matplotlib.figure.Figure`` would not show by itself) and still works headless with
+  the Agg backend. Code that renders many figures without displaying them (scripts, the
+  widgets of :mod:`cocframes.widgets`) should pass the Axes of its own
+  ``matplotlib.figure.Figure``: such figures are not registered with pyplot, so nothing piles
+  up in pyplot's global list and nothing is shown twice.
+- other keyword arguments go to the main matplotlib call (``bar``/``barh``, ``scatter``,
+  ``imshow``, ``plot``), e.g. ``color=`` or ``alpha=``.
+
+An empty frame gives an Axes that says "no data" (never an exception); a frame without the
+columns a plot needs raises ``ValueError`` naming them. Nothing here calls ``plt.show()`` or
+changes matplotlib's global style; importing this module imports no pyplot.
+
+Usage::
+
+    import cocframes as cf
+    import cocframes.plots as cfp
+
+    cf.demo()
+    cfp.donations(cf.members("#992JPJY20"))
+    cfp.clan_heatmap(cf.units(clan="#992JPJY20"), kind="hero")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "NO_DATA",
+    "clan_heatmap",
+    "cwl_rounds",
+    "donations",
+    "raid_loot",
+    "ranking_ladder",
+    "trophies_by_town_hall",
+    "unit_progress",
+    "war_map",
+    "war_stars",
+]
+
+#: The text an empty plot shows (its Text artist has ``gid="no-data"``).
+NO_DATA = "no data"
+
+#: Display names and order of the unit kinds of ``cf.units``.
+KIND_LABELS = {
+    "hero": "Heroes",
+    "hero_equipment": "Hero equipment",
+    "pet": "Pets",
+    "troop": "Troops",
+    "super_troop": "Super troops",
+    "siege_machine": "Siege machines",
+    "spell": "Spells",
+}
+#: Kinds :func:`unit_progress` shows by default (super troops mirror their base troop's level).
+PROGRESS_KINDS = ("hero", "hero_equipment", "pet", "troop", "siege_machine", "spell")
+
+#: Marker colours by stars of an attack (0 to 3).
+STAR_COLORS = ("#bdbdbd", "#fdd49e", "#fc8d59", "#b30000")
+
+
+# --------------------------------------------------------------------------- helpers
+def _require(df: Any, columns: Iterable[str], plot: str, frame: str,
+             ax: Any = None) -> pd.DataFrame:
+    """Check that ``df`` is a DataFrame with ``columns`` and ``ax`` an Axes or None."""
+    _check_ax(ax)
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{plot}() takes a DataFrame such as {frame}, not "
+                        f"{type(df).__name__} {df!r:.60}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{plot}() needs the column(s) {', '.join(missing)}, which this frame "
+                         f"lacks; pass {frame}")
+    return df
+
+
+def _check_ax(ax: Any) -> None:
+    if ax is None:
+        return
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, not {type(ax).__name__} {ax!r:.40}; "
+                        "options such as player= are keyword-only")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """Return ``ax``, or the Axes of a new pyplot figure of ``size`` inches (see module doc)."""
+    if ax is not None:
+        _check_ax(ax)
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=size, layout="constrained")
+    return new
+
+
+def _no_data(ax: Axes | None, title: str, why: str = "") -> Axes:
+    """Draw the "no data" message on ``ax`` (or a new Axes) and return it."""
+    ax = _axes(ax, (6, 3))
+    text = NO_DATA + (f"\n({why})" if why else "")
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=13,
+            color="#666666", gid="no-data")
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _floats(values: Any) -> np.ndarray:
+    """Return a float array, NA as NaN (for Int64/Float64/object columns alike)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").astype(float).to_numpy()
+
+
+def _size(n_rows: int, width: float = 8.0, per_row: float = 0.28,
+          base: float = 1.6) -> tuple[float, float]:
+    """A figure size that gives each of ``n_rows`` horizontal bars room, within reason."""
+    return (width, min(40.0, max(3.0, base + per_row * n_rows)))
+
+
+def _int_text(value: float) -> str:
+    return "?" if np.isnan(value) else str(int(value))
+
+
+def _label(value: Any, fallback: str = "?") -> str:
+    return fallback if value is None or value is pd.NA or pd.isna(value) else str(value)
+
+
+# --------------------------------------------------------------------------- players
+def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str | None = None,
+                  village: str | None = "home", kinds: Sequence[str] | None = PROGRESS_KINDS,
+                  **kwargs: Any) -> Axes:
+    """Draw one player's unit levels as a share of the maximum, grouped by kind.
+
+    Takes a units frame (``cf.units(tags)`` or ``cf.units(clan=...)``) and draws one
+    horizontal bar per unit (heroes, equipment, pets, troops, siege machines, spells), its
+    length ``level / max_level`` (1 = maxed), labelled ``level/max``, coloured by kind.
+
+    Args:
+        units_df: a units frame.
+        ax: the Axes to draw on (default: a new figure).
+        player: tag or name of the player to show; may be omitted when the frame holds one
+            player only.
+        village: ``"home"`` (default), ``"builderBase"``, or ``None`` for both.
+        kinds: the unit kinds to show (default: all but super troops); ``None`` for all.
+        **kwargs: passed to ``Axes.barh``.
+
+    Raises:
+        ValueError: missing columns, or ``player`` not in the frame (or not given while the
+            frame holds several players).
+    """
+    _require(units_df, ("player_tag", "player_name", "kind", "name", "village", "level",
+                        "max_level"), "unit_progress", "cf.units(...)", ax)
+    if units_df.empty:
+        return _no_data(ax, "Unit progress")
+    df = _one_player(units_df, player)
+    who = f"{_label(df['player_name'].iloc[0])} ({_label(df['player_tag'].iloc[0])})"
+    if village is not None:
+        df = df[df["village"] == village]
+    if kinds is not None:
+        df = df[df["kind"].isin(list(kinds))]
+    title = f"Unit levels of {who}"
+    if df.empty:
+        return _no_data(ax, title, "no units of these kinds")
+    order = {kind: i for i, kind in enumerate(KIND_LABELS)}
+    df = df.assign(_order=df["kind"].astype(object).map(order).fillna(len(order)))
+    df = df.sort_values("_order", kind="stable")
+    level, top = _floats(df["level"]), _floats(df["max_level"])
+    share = np.where(top > 0, level / np.where(top > 0, top, 1), np.nan)
+    # one bar per unit, a gap of one bar between kinds
+    kinds_seen = list(dict.fromkeys(df["kind"].astype(object)))
+    group = df["kind"].astype(object).map({k: i for i, k in enumerate(kinds_seen)}).to_numpy()
+    y = np.arange(len(df)) + group
+    import matplotlib
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import PercentFormatter
+
+    palette = matplotlib.colormaps["tab10"]
+    colors = [palette(kinds_seen.index(k) % 10) for k in df["kind"].astype(object)]
+    ax = _axes(ax, _size(len(df) + len(kinds_seen)))
+    kwargs.setdefault("color", colors)
+    ax.barh(y, np.nan_to_num(share), height=0.8, label="level / max level", **kwargs)
+    for yi, s, lv, mx in zip(y, share, level, top, strict=True):
+        ax.text(min(np.nan_to_num(s), 1.0) + 0.01, yi, f"{_int_text(lv)}/{_int_text(mx)}",
+                va="center", fontsize=7)
+    ax.axvline(1.0, color="#444444", linewidth=0.8, linestyle=":")
+    ax.set_yticks(y, [str(n) for n in df["name"]], fontsize=8)
+    ax.set_ylim(y.max() + 1, -1)
+    ax.set_xlim(0, 1.15)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("level / max level")
+    ax.set_title(title)
+    ax.legend(handles=[Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
+                       for i, k in enumerate(kinds_seen)], loc="lower right", fontsize=8)
+    return ax
+
+
+def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
+    tags = list(dict.fromkeys(df["player_tag"].astype(object)))
+    if player is None:
+        if len(tags) > 1:
+            raise ValueError(f"this frame holds {len(tags)} players; pick one with player= "
+                             f"(a tag or name), e.g. player={tags[0]!r}")
+        return df
+    hit = df[df["player_name"].astype(object) == player]
+    if hit.empty:
+        from cocframes.tags import is_valid_tag, normalize_tag
+
+        tag = normalize_tag(player) if is_valid_tag(player) else player
+        hit = df[df["player_tag"].astype(object) == tag]
+    if hit.empty:
+        raise ValueError(f"no player {player!r} in this frame; it holds "
+                         + ", ".join(map(str, tags[:5])) + (" ..." if len(tags) > 5 else ""))
+    return hit
+
+
+def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
+                 Sequence[str] | None = "hero", village: str | None = "home",
+                 colorbar: bool = True, **kwargs: Any) -> Axes:
+    """Draw a members × units grid coloured by ``level / max_level``.
+
+    Takes a units frame of several players (``cf.units(clan=...)`` or ``cf.units(tags)``).
+    Rows are the players in frame order (every player of the frame, even one without any
+    unit of the kind), columns the units of ``kind`` in game order; a unit a player has not
+    unlocked is grey. Row labels are player names, column labels unit names.
+
+    Args:
+        units_df: a units frame.
+        ax: the Axes to draw on (default: a new figure).
+        kind: a unit kind (``hero``, ``hero_equipment``, ``pet``, ``troop``, ``super_troop``,
+            ``siege_machine``, ``spell``), several, or ``None`` for all.
+        village: ``"home"`` (default), ``"builderBase"``, or ``None`` for both.
+        colorbar: add a colour bar (it takes room from ``ax``'s figure).
+        **kwargs: passed to ``Axes.imshow`` (e.g. ``cmap=``).
+    """
+    _require(units_df, ("player_tag", "player_name", "kind", "name", "village", "level",
+                        "max_level"), "clan_heatmap", "cf.units(clan=...)", ax)
+    kinds = [kind] if isinstance(kind, str) else (None if kind is None else list(kind))
+    label = ", ".join(KIND_LABELS.get(k, k) for k in kinds) if kinds else "Unit"
+    title = f"{label} levels by member"
+    people = units_df.drop_duplicates("player_tag")[["player_tag", "player_name"]]
+    df = units_df
+    if kinds is not None:
+        df = df[df["kind"].isin(kinds)]
+    if village is not None:
+        df = df[df["village"] == village]
+    if people.empty or df.empty:
+        return _no_data(ax, title)
+    unit = df["name"].astype(object)
+    if village is None:  # e.g. Baby Dragon exists in both villages
+        unit = unit.where(df["village"] == "home", unit + " (builder base)")
+    level, top = _floats(df["level"]), _floats(df["max_level"])
+    share = pd.Series(np.where(top > 0, level / np.where(top > 0, top, 1), np.nan),
+                      index=df.index)
+    grid = (pd.DataFrame({"player": df["player_tag"].astype(object), "unit": unit,
+                          "share": share})
+            .pivot_table(index="player", columns="unit", values="share", aggfunc="max",
+                         dropna=False)
+            .reindex(index=list(people["player_tag"]), columns=list(dict.fromkeys(unit))))
+    import matplotlib
+
+    n_rows, n_cols = grid.shape
+    ax = _axes(ax, (min(30.0, 3.0 + 0.35 * n_cols), min(40.0, 1.8 + 0.25 * n_rows)))
+    cmap = kwargs.pop("cmap", matplotlib.colormaps["viridis"])
+    if isinstance(cmap, str):
+        cmap = matplotlib.colormaps[cmap]
+    cmap = cmap.with_extremes(bad="#dddddd")
+    kwargs.setdefault("interpolation", "nearest")
+    image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap=cmap, vmin=0,
+                      vmax=1, aspect="auto", **kwargs)
+    ax.set_xticks(range(n_cols), [str(c) for c in grid.columns], rotation=90, fontsize=8)
+    ax.set_yticks(range(n_rows), [_label(n) for n in people["player_name"]], fontsize=8)
+    ax.set_xlabel("unit")
+    ax.set_ylabel("member")
+    ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="level / max (grey: locked)",
+                           shrink=0.8)
+    return ax
+
+
+def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None,
+              **kwargs: Any) -> Axes:
+    """Draw troops donated and received this season, one pair of bars per member.
+
+    Takes a members frame (``cf.members(clan)``) or a players frame (``cf.players(...)``);
+    members are sorted by donations, most generous on top.
+
+    Args:
+        members_df: a members or players frame.
+        ax: the Axes to draw on (default: a new figure).
+        top: show only the ``top`` biggest donors.
+        **kwargs: passed to both ``Axes.barh`` calls.
+    """
+    _require(members_df, ("name", "donations", "donations_received"), "donations",
+             "cf.members(clan)", ax)
+    title = "Donations this season"
+    if members_df.empty:
+        return _no_data(ax, title)
+    df = members_df.assign(_given=_floats(members_df["donations"]))
+    df = df.sort_values("_given", ascending=False, kind="stable", na_position="last")
+    if top is not None:
+        df = df.head(top)
+    y = np.arange(len(df))
+    ax = _axes(ax, _size(len(df)))
+    ax.barh(y - 0.2, np.nan_to_num(_floats(df["donations"])), height=0.4, label="given",
+            color="#2b8cbe", **kwargs)
+    ax.barh(y + 0.2, np.nan_to_num(_floats(df["donations_received"])), height=0.4,
+            label="received", color="#f03b20", **kwargs)
+    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_ylim(len(df) - 0.5, -0.5)
+    ax.set_xlabel("troops (housing space)")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: Any) -> Axes:
+    """Draw trophies against town hall level: one point per player, a median bar per level.
+
+    Takes a members frame (``cf.members(clan)``) or a players frame (``cf.players(...)``);
+    players without a town hall level or trophies (old captures) are left out.
+
+    Args:
+        df: a members or players frame.
+        ax: the Axes to draw on (default: a new figure).
+        **kwargs: passed to ``Axes.scatter``.
+    """
+    _require(df, ("town_hall", "trophies"), "trophies_by_town_hall", "cf.members(clan)", ax)
+    title = "Trophies by town hall"
+    th, trophies = _floats(df["town_hall"]), _floats(df["trophies"])
+    keep = ~(np.isnan(th) | np.isnan(trophies))
+    th, trophies = th[keep], trophies[keep]
+    if not len(th):
+        return _no_data(ax, title)
+    # spread the points of one level evenly (deterministic jitter), highest trophies left
+    x = th.copy()
+    for level in np.unique(th):
+        idx = np.flatnonzero(th == level)
+        idx = idx[np.argsort(-trophies[idx], kind="stable")]
+        if len(idx) > 1:
+            x[idx] = level + np.linspace(-0.25, 0.25, len(idx))
+    ax = _axes(ax, (8, 5))
+    kwargs.setdefault("alpha", 0.75)
+    ax.scatter(x, trophies, label="player", **kwargs)
+    levels = np.unique(th)
+    medians = [float(np.median(trophies[th == level])) for level in levels]
+    ax.hlines(medians, levels - 0.35, levels + 0.35, colors="#d95f0e", linewidth=2,
+              label="median")
+    ax.set_xticks(levels, [str(int(v)) for v in levels])
+    ax.set_xlabel("town hall")
+    ax.set_ylabel("trophies")
+    ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
+# --------------------------------------------------------------------------- wars
+def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
+            side: str | None = None, **kwargs: Any) -> Axes:
+    """Draw who attacked whom in one war: attacker rank × defender rank, coloured by stars.
+
+    Takes a war attacks frame (``cf.war_attacks(clan)``, or one war of
+    ``cf.cwl(clan).attacks`` filtered on ``war_tag``). One marker per attack at
+    (attacker's map rank, defender's map rank) in the attackers' lineup and the defenders'
+    (1 = top of the map); circles are the clan's attacks, squares the opponent's (both
+    sides are drawn side by side on the same grid, shifted a little). The colour is the
+    stars (grey 0 to dark red 3); a white star marks each attack that won new stars (the
+    stars that count in the war score). The dashed diagonal is the mirror attack.
+
+    Args:
+        war_attacks_df: the attacks of one war.
+        ax: the Axes to draw on (default: a new figure).
+        side: ``"clan"`` or ``"opponent"`` for one side only; ``None`` for both.
+        **kwargs: passed to the ``Axes.scatter`` of the attacks.
+
+    Raises:
+        ValueError: missing columns, or attacks of several wars in the frame.
+    """
+    _require(war_attacks_df, ("side", "attacker_rank", "defender_rank", "stars", "new_stars"),
+             "war_map", "cf.war_attacks(clan)", ax)
+    df = war_attacks_df
+    if "war_tag" in df.columns and df["war_tag"].dropna().nunique() > 1:
+        raise ValueError("war_map() draws one war: filter the frame on one war_tag first, "
+                         "e.g. df[df.war_tag == df.war_tag.iloc[0]]")
+    if side is not None:
+        df = df[df["side"] == side]
+    df = df[df["attacker_rank"].notna() & df["defender_rank"].notna()]
+    title = "War map"
+    if "attacker_clan_tag" in df.columns and not df.empty:
+        ours = df[df["side"] == "clan"]
+        if not ours.empty:
+            title = (f"War map: {_label(ours['attacker_clan_tag'].iloc[0])} vs "
+                     f"{_label(ours['defender_clan_tag'].iloc[0])}")
+    if df.empty:
+        return _no_data(ax, title, "no attacks")
+    sides = [s for s in ("clan", "opponent") if (df["side"] == s).any()]
+    shift = {"clan": -0.15, "opponent": 0.15} if len(sides) == 2 else {s: 0.0 for s in sides}
+    markers = {"clan": "o", "opponent": "s"}
+    n = int(max(_floats(df["attacker_rank"]).max(), _floats(df["defender_rank"]).max()))
+    ax = _axes(ax, (7, 7) if n <= 30 else (10, 10))
+    ax.plot([0.5, n + 0.5], [0.5, n + 0.5], linestyle="--", color="#999999", linewidth=0.8,
+            label="_mirror")
+    kwargs.setdefault("s", 70)
+    kwargs.setdefault("edgecolors", "#333333")
+    x_all, y_all = [], []
+    for s in sides:
+        sub = df[df["side"] == s]
+        x = _floats(sub["attacker_rank"]) + shift[s]
+        y = _floats(sub["defender_rank"])
+        stars = np.clip(np.nan_to_num(_floats(sub["stars"])), 0, 3).astype(int)
+        ax.scatter(x, y, c=[STAR_COLORS[v] for v in stars], marker=markers[s],
+                   label=f"{s} attacks", zorder=2, **kwargs)
+        new = np.nan_to_num(_floats(sub["new_stars"])) > 0
+        x_all.append(x[new])
+        y_all.append(y[new])
+    ax.scatter(np.concatenate(x_all), np.concatenate(y_all), marker="*", s=55, color="white",
+               edgecolors="black", linewidths=0.6, zorder=3, label="new stars")
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_ylim(n + 0.5, 0.5)
+    step = 1 if n <= 20 else 5
+    ticks = list(range(1, n + 1, step))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_xlabel("attacker (map rank)")
+    ax.set_ylabel("defender (map rank)")
+    ax.set_title(title)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker=markers[s], linestyle="", color="#777777",
+                      label=f"{s} attacks") for s in sides]
+    handles += [Line2D([], [], marker="o", linestyle="", color=STAR_COLORS[v],
+                       markeredgecolor="#333333", label=f"{v} star{'s' * (v != 1)}")
+                for v in range(4)]
+    handles.append(Line2D([], [], marker="*", linestyle="", color="white", markersize=9,
+                          markeredgecolor="black", label="new stars"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return ax
+
+
+def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str | None = "clan",
+              **kwargs: Any) -> Axes:
+    """Draw each war member's stars and missed (or remaining) attacks.
+
+    Takes a war members frame (``cf.war_members(clan)``). One row per member of ``side`` in
+    map order: a stacked bar of the stars that counted (new stars, the war score) and the
+    other stars, and next to it a red bar of the attacks missed (once the war has ended) or
+    still to make (during the war).
+
+    Args:
+        war_members_df: a war members frame.
+        ax: the Axes to draw on (default: a new figure).
+        side: ``"clan"`` (default), ``"opponent"``, or ``None`` for both.
+        **kwargs: passed to the ``Axes.barh`` calls.
+    """
+    _require(war_members_df, ("side", "name", "rank", "stars_earned", "new_stars_earned",
+                              "attacks_missed", "attacks_remaining"), "war_stars",
+             "cf.war_members(clan)", ax)
+    df = war_members_df
+    if side is not None:
+        df = df[df["side"] == side]
+    title = "War stars" + (f" ({side})" if side else "")
+    if df.empty:
+        return _no_data(ax, title, "no war members")
+    df = df.assign(_rank=_floats(df["rank"])).sort_values(["side", "_rank"], kind="stable")
+    stars = np.nan_to_num(_floats(df["stars_earned"]))
+    new = np.nan_to_num(_floats(df["new_stars_earned"]))
+    missed = _floats(df["attacks_missed"])
+    if np.isnan(missed).all():
+        missed, missed_label = _floats(df["attacks_remaining"]), "attacks left"
+    else:
+        missed_label = "missed attacks"
+    y = np.arange(len(df))
+    ax = _axes(ax, _size(len(df)))
+    ax.barh(y - 0.2, new, height=0.4, color="#f1a340", label="new stars (score)", **kwargs)
+    ax.barh(y - 0.2, stars - new, left=new, height=0.4, color="#fee0b6", hatch="//",
+            label="other stars", **kwargs)
+    ax.barh(y + 0.2, np.nan_to_num(missed), height=0.4, color="#d7301f", label=missed_label,
+            **kwargs)
+    town_hall = df["town_hall"] if "town_hall" in df.columns else [None] * len(df)
+    labels = [f"{_label(r)}. {_label(n)}" + (f" (TH{_label(t)})" if _label(t, "") else "")
+              for r, n, t in zip(df["rank"], df["name"], town_hall, strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_ylim(len(df) - 0.5, -0.5)
+    ax.set_xlabel("stars / attacks")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None = None,
+               cumulative: bool = True, highlight: str | None = None,
+               **kwargs: Any) -> Axes:
+    """Draw each clan's CWL stars round by round (cumulative by default).
+
+    Takes the attacks of a CWL group: ``cf.cwl(clan)`` itself (a ``CwlFrames``; its
+    ``.clans`` give the clan names and its ``.rounds`` the rounds on the x axis) or its
+    ``.attacks`` frame. A clan's stars in a round are the new stars of its attacks (best
+    stars per defender, what the war score counts; the +10 win bonus of the league table is
+    not included). One line per clan.
+
+    Args:
+        cwl: ``cf.cwl(clan)`` or its ``.attacks`` frame.
+        ax: the Axes to draw on (default: a new figure).
+        clans: a CWL clans frame (``.clans``) for names, when ``cwl`` is a bare frame.
+        cumulative: running total (default) or stars of each round.
+        highlight: a clan tag to draw thick (e.g. your clan).
+        **kwargs: passed to ``Axes.plot``.
+    """
+    rounds_df = None
+    if not isinstance(cwl, pd.DataFrame) and hasattr(cwl, "attacks"):
+        clans = cwl.clans if clans is None else clans
+        rounds_df = getattr(cwl, "rounds", None)
+        cwl = cwl.attacks
+    _require(cwl, ("round", "attacker_clan_tag", "new_stars"), "cwl_rounds",
+             "cf.cwl(clan) or its .attacks", ax)
+    title = "CWL stars by round" + (" (cumulative)" if cumulative else "")
+    df = cwl[cwl["round"].notna() & cwl["attacker_clan_tag"].notna()]
+    if df.empty:
+        return _no_data(ax, title, "no attacks yet")
+    table = (pd.DataFrame({"round": _floats(df["round"]).astype(int),
+                           "clan": df["attacker_clan_tag"].astype(object),
+                           "stars": np.nan_to_num(_floats(df["new_stars"]))})
+             .pivot_table(index="round", columns="clan", values="stars", aggfunc="sum")
+             .fillna(0.0).sort_index())
+    table = table.reindex(range(int(table.index.min()), int(table.index.max()) + 1),
+                          fill_value=0.0)
+    if cumulative:
+        table = table.cumsum()
+    names: dict[str, str] = {}
+    if clans is not None and {"clan_tag", "name"} <= set(clans.columns):
+        names = {str(t): _label(n) for t, n in zip(clans["clan_tag"], clans["name"],
+                                                   strict=True)}
+    order = table.iloc[-1].sort_values(ascending=False).index  # legend: leader first
+    ax = _axes(ax, (9, 5.5))
+    for tag in order:
+        thick = highlight is not None and str(tag) == highlight
+        ax.plot(table.index, table[tag], marker="o", label=names.get(str(tag), str(tag)),
+                linewidth=3.0 if thick else 1.4, zorder=3 if thick else 2, **kwargs)
+    last = int(table.index.max())
+    if rounds_df is not None and "round" in rounds_df.columns and not rounds_df.empty:
+        last = max(last, int(_floats(rounds_df["round"]).max()))
+    ax.set_xticks(range(1, last + 1))
+    ax.set_xlim(0.7, last + 0.3)
+    ax.set_xlabel("round")
+    ax.set_ylabel("stars" + (" (running total)" if cumulative else ""))
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return ax
+
+
+# --------------------------------------------------------------------------- rankings, raids
+def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = 25,
+                   **kwargs: Any) -> Axes:
+    """Draw the top of a ranking as a ladder with each entry's move since the last ranking.
+
+    Takes a rankings frame: ``cf.rankings(location, kind)`` or ``cf.legend_rankings()``
+    (bars of ``trophies``) or a clan ranking (bars of ``points``). One bar per entry, best on
+    top, labelled ``rank. name``; the text at the end shows the move (▲ up, ▼ down, = same,
+    new). The value axis starts near the lowest value shown, so close scores stay apart.
+
+    Args:
+        rankings_df: a rankings frame.
+        ax: the Axes to draw on (default: a new figure).
+        top: how many entries to show (``None``: all).
+        **kwargs: passed to ``Axes.barh``.
+    """
+    _require(rankings_df, ("rank", "name"), "ranking_ladder", "cf.rankings(...)", ax)
+    value = next((c for c in ("trophies", "points") if c in rankings_df.columns), None)
+    if value is None:
+        raise ValueError("ranking_ladder() needs the column(s) trophies or points, which this "
+                         "frame lacks; pass cf.rankings(...)")
+    kind = ""
+    if "kind" in rankings_df.columns and rankings_df["kind"].notna().any():
+        kind = str(rankings_df["kind"].dropna().iloc[0]).replace("_", " ")
+    title = f"Ranking{': ' + kind if kind else ''}"
+    df = rankings_df.assign(_rank=_floats(rankings_df["rank"])).sort_values("_rank",
+                                                                            kind="stable")
+    if top is not None:
+        df = df.head(top)
+    if df.empty:
+        return _no_data(ax, title)
+    values = _floats(df[value])
+    previous = (_floats(df["previous_rank"]) if "previous_rank" in df.columns
+                else np.full(len(df), np.nan))
+    y = np.arange(len(df))
+    ax = _axes(ax, _size(len(df)))
+    kwargs.setdefault("color", "#756bb1")
+    ax.barh(y, np.nan_to_num(values), height=0.7, label=value, **kwargs)
+    finite = values[~np.isnan(values)]
+    lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    span = max(hi - lo, 1.0)
+    left = max(0.0, lo - 0.15 * span) if lo > 0 else lo - 0.15 * span
+    ax.set_xlim(left, hi + 0.22 * span)
+    for yi, r, p, v in zip(y, df["_rank"], previous, values, strict=True):
+        if np.isnan(p):
+            move, color = "new", "#3182bd"
+        elif p > r:
+            move, color = f"▲{int(p - r)}", "#31a354"
+        elif p < r:
+            move, color = f"▼{int(r - p)}", "#de2d26"
+        else:
+            move, color = "=", "#636363"
+        ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center", fontsize=8,
+                color=color, gid="rank-move")
+    ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {_label(n)}"
+                      for r, n in zip(df["_rank"], df["name"], strict=True)], fontsize=8)
+    ax.set_ylim(len(df) - 0.5, -0.5)
+    ax.set_xlabel(value)
+    ax.set_title(title)
+    return ax
+
+
+def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
+              season: Any = "latest", top: int | None = None, **kwargs: Any) -> Axes:
+    """Draw the capital gold each member looted in a raid weekend.
+
+    Takes a raid members frame (``cf.raids(clan).members``). One bar per member who
+    attacked, biggest looter on top, labelled with the attacks made.
+
+    Args:
+        raid_members_df: a raid members frame.
+        ax: the Axes to draw on (default: a new figure).
+        season: ``"latest"`` (default), ``"all"`` (summed over every season of the frame),
+            or the start of a raid weekend (anything ``pd.Timestamp`` reads, e.g.
+            ``"2025-06-27"``; matched on the date).
+        top: show only the ``top`` members.
+        **kwargs: passed to ``Axes.barh``.
+    """
+    _require(raid_members_df, ("season_start", "tag", "name", "capital_resources_looted"),
+             "raid_loot", "cf.raids(clan).members", ax)
+    df = raid_members_df
+    title = "Capital loot"
+    if df.empty:
+        return _no_data(ax, title)
+    starts = pd.to_datetime(df["season_start"], utc=True)
+    if season == "latest":
+        day = starts.max()
+        df = df[starts == day]
+        title += f", raid weekend of {day:%Y-%m-%d}"
+    elif season != "all":
+        day = pd.Timestamp(season)
+        day = day.tz_localize("UTC") if day.tzinfo is None else day.tz_convert("UTC")
+        df = df[starts.dt.normalize() == day.normalize()]
+        title += f", raid weekend of {day:%Y-%m-%d}"
+    else:
+        title += ", all raid weekends"
+    if df.empty:
+        return _no_data(ax, title, "no member attacked")
+    agg = {"name": ("name", "last"), "loot": ("_loot", "sum")}
+    if "attacks" in df.columns:
+        agg["attacks"] = ("_attacks", "sum")
+    df = (df.assign(_loot=np.nan_to_num(_floats(df["capital_resources_looted"])),
+                    _attacks=np.nan_to_num(_floats(df["attacks"])) if "attacks" in df.columns
+                    else 0.0)
+          .groupby("tag", sort=False).agg(**agg)
+          .sort_values("loot", ascending=False, kind="stable"))
+    if top is not None:
+        df = df.head(top)
+    y = np.arange(len(df))
+    ax = _axes(ax, _size(len(df)))
+    kwargs.setdefault("color", "#e6ab02")
+    ax.barh(y, df["loot"].to_numpy(), height=0.7, label="capital gold", **kwargs)
+    if "attacks" in df.columns:
+        for yi, loot, attacks in zip(y, df["loot"], df["attacks"], strict=True):
+            ax.text(loot, yi, f" {int(attacks)} att.", va="center", fontsize=7)
+    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_ylim(len(df) - 0.5, -0.5)
+    ax.set_xlabel("capital gold looted")
+    ax.set_title(title)
+    return ax

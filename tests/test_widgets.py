@@ -1,0 +1,285 @@
+"""cocframes.widgets (and the views behind them), driven headless on the demo world."""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as w
+import matplotlib
+import pandas as pd
+import pytest
+
+import cocframes as cf
+from cocframes import views, widgets
+from cocframes.demo import DemoServer
+
+matplotlib.use("Agg")
+
+CLAN = "#992JPJY20"
+PRIVATE = "#992VP9YY9"
+UNKNOWN = "#8Y92LQ0U8"
+NOT_IN_WAR = "#99889JYRL"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def client() -> cf.Client:
+    return cf.Client(demo=True, cache=False, progress=False)
+
+
+@pytest.fixture(scope="module")
+def explorer(client) -> widgets.ClanExplorer:
+    """The demo clan's explorer, loaded once (prefilled: no tag given)."""
+    return widgets.clan_explorer(client=client)
+
+
+@pytest.fixture
+def fresh_default_client():
+    """Let a test change the default client; restore 'none yet' afterwards."""
+    cf.set_client(None)
+    yield
+    cf.set_client(None)
+
+
+def table_rows(html: str) -> int:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return len(re.findall(r"<tr\b", body))
+
+
+def tables(box: w.Box) -> list[str]:
+    return [c.value for c in box.children if isinstance(c, w.HTML) and "<table" in c.value]
+
+
+def images(box: w.Box) -> list[w.Image]:
+    return [c for c in box.children if isinstance(c, w.Image)]
+
+
+def message(box: w.Box) -> str:
+    first = box.children[0]
+    assert isinstance(first, w.HTML)
+    return first.value
+
+
+def assert_png(image: w.Image) -> None:
+    assert image.format == "png"
+    assert bytes(image.value).startswith(PNG)
+    assert len(image.value) > 2000  # a real picture, not an empty canvas
+
+
+def walk(widget: w.Widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def no_traceback(widget: w.Widget) -> None:
+    for part in walk(widget):
+        value = getattr(part, "value", "")
+        if isinstance(value, str):
+            assert "Traceback" not in value
+
+
+# --------------------------------------------------------------------------- clan explorer
+def test_explorer_is_prefilled_with_the_demo_clan_and_shows_its_name(explorer):
+    assert isinstance(explorer, w.VBox)
+    assert explorer.tag.value == CLAN
+    assert "Demo Dragons" in explorer.header.value
+    assert "45 members" in explorer.header.value
+    assert explorer.error == ""
+    assert "Loaded Demo Dragons" in explorer.status.value
+    assert explorer.tabs.titles == ("Members", "War", "Troops", "Raids")
+
+
+def test_members_tab_has_one_table_row_per_member_and_plots(explorer, client):
+    members = cf.members(CLAN, client=client)
+    box = explorer.tab("Members")
+    [table] = tables(box)
+    assert table_rows(table) == len(members)
+    assert "luckyvalkyrie" in table and "donations_received" in table
+    pictures = images(box)
+    assert [p.caption for p in pictures] == ["Donations", "Trophies by town hall"]
+    for picture in pictures:
+        assert_png(picture)
+
+
+def test_war_tab_shows_the_war_map_stars_cwl_and_attacks(explorer, client):
+    attacks = cf.war_attacks(CLAN, client=client)
+    box = explorer.tab("War")
+    assert "inWar" in message(box) and "★" in message(box)
+    assert [p.caption for p in images(box)] == ["War map", "War stars", "CWL stars by round"]
+    for picture in images(box):
+        assert_png(picture)
+    [table] = tables(box)
+    assert table_rows(table) == len(attacks)
+
+
+def test_troops_tab_heatmap_and_kind_switch_without_refetching(explorer, client):
+    box = explorer.tab("Troops")
+    [before] = images(box)
+    assert_png(before)
+    assert before.caption == "Heroes levels"
+    [table] = tables(box)
+    assert table_rows(table) == 45
+    requests = client.stats().requests
+    explorer.kind.value = "pet"
+    [after] = images(explorer.tab("Troops"))
+    assert after.caption == "Pets levels"
+    assert bytes(after.value) != bytes(before.value)
+    assert client.stats().requests == requests  # redrawn from the frame already fetched
+    explorer.kind.value = "hero"
+
+
+def test_raids_tab_shows_capital_loot(explorer, client):
+    box = explorer.tab("Raids")
+    [picture] = images(box)
+    assert picture.caption == "Capital loot"
+    assert_png(picture)
+    [table] = tables(box)
+    assert table_rows(table) == len(cf.raids(CLAN, client=client).seasons)
+
+
+def test_private_war_log_is_a_message_in_the_war_tab(client):
+    explorer = widgets.clan_explorer(PRIVATE, client=client)
+    assert explorer.error == ""  # the clan itself loaded
+    assert "Silent Shadows" in explorer.header.value
+    war = explorer.tab("War")
+    assert "cocframes-error" in message(war)
+    assert "private" in message(war)
+    assert not images(war) and not tables(war)
+    assert "War" in explorer.status.value
+    [members] = tables(explorer.tab("Members"))
+    assert table_rows(members) == 40
+    no_traceback(explorer)
+
+
+def test_unknown_and_bad_tags_are_messages_not_tracebacks(client):
+    explorer = widgets.clan_explorer(NOT_IN_WAR, client=client)
+    assert "not in a war" in message(explorer.tab("War"))
+    assert "cocframes-error" not in message(explorer.tab("War"))
+
+    explorer.tag.value = UNKNOWN  # entering a new tag loads it
+    assert "Nothing found" in explorer.error and UNKNOWN in explorer.error
+    assert explorer.header.value == ""
+    assert explorer.tabs.children == ()  # nothing left of the previous clan
+
+    explorer.tag.value = "not a tag!"
+    assert "tag" in explorer.error.lower()
+    no_traceback(explorer)
+
+    explorer.tag.value = CLAN
+    explorer.load_button.click()
+    assert explorer.error == ""
+    assert "Demo Dragons" in explorer.header.value
+    assert not explorer.load_button.disabled
+
+
+def test_lower_case_tag_without_hash_is_normalised(client):
+    explorer = widgets.clan_explorer("992jpjy20", client=client)
+    assert explorer.error == ""
+    assert CLAN in explorer.header.value
+
+
+def test_maintenance_is_a_message():
+    with DemoServer(maintenance=True) as server:
+        client = cf.Client(token="demo", base_url=server.base_url, cache=False,
+                           progress=False, max_retries=0, max_retry_time=1)
+        explorer = widgets.clan_explorer(CLAN, client=client)
+        viewer = widgets.war_viewer(CLAN, client=client)
+    assert "maintenance" in explorer.error
+    assert "maintenance" in viewer.error
+    no_traceback(explorer)
+
+
+def test_explorer_uses_the_default_client(fresh_default_client):
+    cf.use_demo(cache=False, progress=False)
+    explorer = widgets.clan_explorer()
+    assert explorer.tag.value == CLAN
+    assert "Demo Dragons" in explorer.header.value
+
+
+def test_without_any_client_set_up_the_error_says_so(fresh_default_client, monkeypatch):
+    for name in ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    explorer = widgets.clan_explorer()
+    assert explorer.tag.value == ""  # no demo: nothing to prefill, nothing loaded
+    assert explorer.error == ""
+    explorer.tag.value = CLAN
+    assert "not set up" in explorer.error and "token" in explorer.error
+
+
+# --------------------------------------------------------------------------- player comparison
+def test_player_comparison_table_heatmap_and_failures(client):
+    tags = list(cf.members(CLAN, client=client)["tag"][:3])
+    widget = widgets.player_comparison([*tags, UNKNOWN], client=client)
+    assert widget.error == ""
+    assert "Loaded 3 players" in widget.status.value
+    [box] = widget.body.children
+    assert UNKNOWN in message(box) and "notFound" in message(box)
+    players_table, progress_table = tables(box)
+    assert table_rows(players_table) == 3
+    assert all(tag in players_table for tag in tags)
+    assert table_rows(progress_table) == 3
+    [picture] = images(box)
+    assert_png(picture)
+    widget.kind.value = "hero_equipment"
+    [box] = widget.body.children
+    assert images(box)[0].caption == "Hero equipment levels"
+    assert table_rows(tables(box)[0]) == 3
+
+
+def test_player_comparison_errors(client):
+    widget = widgets.player_comparison(client=client)
+    assert widget.body.children == ()  # nothing asked yet
+    widget.tag.value = UNKNOWN
+    assert "Nothing found" in widget.error
+    widget.tag.value = "#2PP, !!"
+    assert "tag" in widget.error.lower()
+    no_traceback(widget)
+
+
+# --------------------------------------------------------------------------- war viewer
+def test_war_viewer_shows_the_current_war(client):
+    viewer = widgets.war_viewer(client=client)
+    assert viewer.tag.value == CLAN
+    assert "inWar" in viewer.header.value and CLAN in viewer.header.value
+    [box] = viewer.body.children
+    assert [p.caption for p in images(box)] == ["War map", "War stars"]
+    [table] = tables(box)
+    assert table_rows(table) == len(cf.war_attacks(CLAN, client=client))
+
+
+def test_war_viewer_private_log_and_not_in_war(client):
+    viewer = widgets.war_viewer(PRIVATE, client=client)
+    assert "private" in viewer.error
+    assert viewer.body.children == ()
+    viewer.tag.value = NOT_IN_WAR
+    assert viewer.error == ""
+    assert "not in a war" in viewer.status.value
+    no_traceback(viewer)
+
+
+# --------------------------------------------------------------------------- views
+def test_views_return_frames_and_figures_without_widgets(client):
+    summary = views.clan_summary("#992jpjy20", client=client)
+    assert (summary.tag, summary.name) == (CLAN, "Demo Dragons")
+    panel = views.members_panel(summary)
+    assert isinstance(panel.frames["members"], pd.DataFrame)
+    assert set(panel.figures) == {"Donations", "Trophies by town hall"}
+    assert views.png(panel.figures["Donations"]).startswith(PNG)
+    war = views.war_panel(CLAN, client=client)
+    assert not war.error and "war_attacks" in war.frames
+    assert views.war_panel(PRIVATE, client=client).error
+
+
+@pytest.mark.parametrize(("exc", "words"), [
+    (cf.PrivateWarLogError(403, "accessDenied"), "private"),
+    (cf.NotFoundError(404, "notFound"), "Nothing found"),
+    (cf.MaintenanceError(503, "inMaintenance"), "maintenance"),
+    (cf.ThrottledError(429, "requestThrottled"), "too many requests"),
+    (ValueError("invalid tag '#X'"), "Invalid tag"),
+    (KeyError("boom"), "Unexpected error"),
+])
+def test_error_messages_are_one_line(exc, words):
+    text = views.error_message(exc, "#2PP")
+    assert words in text
+    assert "\n" not in text
