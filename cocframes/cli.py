@@ -119,7 +119,7 @@ def _login(args: argparse.Namespace) -> int:
 
     try:
         manager = _key_manager(args)
-        tokens = manager.tokens()
+        tokens = manager.sync()  # an explicit login always asks the portal for this IP
     except (PortalError, ValueError) as exc:
         print(f"login failed: {exc}", file=sys.stderr)
         return 1

@@ -275,6 +275,12 @@ class KeyManager:
                 return list(tokens)
             return self._login_and_sync()
 
+    def sync(self) -> list[str]:
+        """Log in now, whatever the store holds, bring our keys to this IP (reusing,
+        creating, revoking as :meth:`tokens` would) and return the tokens."""
+        with self._lock:
+            return self._login_and_sync()
+
     def refresh(self, seen_generation: int) -> list[str]:
         """Log in again and bring the keys to the current IP, unless another thread already
         did since ``seen_generation``; return the tokens to use."""

@@ -121,13 +121,31 @@ def test_login_stores_tokens_not_the_password(server: DemoServer, portal: Portal
     stored = json.loads(raw)["accounts"][DEMO_EMAIL.casefold()]["by_ip"][HOME_IP]
     assert sorted(stored) == sorted(tokens_of(portal))
 
-    calls = portal_calls(portal)
+    created = portal.stats()["create"]
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert f"2 key(s) named 'cocframes' ready for IP {HOME_IP}" in out
-    assert portal_calls(portal) == calls, "the second login with a store called the portal"
+    assert portal.stats()["create"] == created, "the second login reuses the keys"
     for secret in [DEMO_PASSWORD, *tokens_of(portal)]:
         assert secret not in out + err
+
+
+def test_login_after_moving_gets_keys_for_the_new_ip(server: DemoServer, portal: Portal,
+                                                     prompts: list[str], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    path = tmp_path / "keys.json"
+    argv = ("login", "--email", DEMO_EMAIL, "--portal-url", server.portal_url,
+            "--store", "--store-path", str(path))
+    assert run(capsys, *argv)[0] == 0
+    portal.set_caller_ip(TRAVEL_IP)
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert f"ready for IP {TRAVEL_IP}" in out
+    stored = json.loads(path.read_text())["accounts"][DEMO_EMAIL.casefold()]["by_ip"]
+    assert len(stored[TRAVEL_IP]) == 1
+    assert set(stored[TRAVEL_IP]) <= set(tokens_of(portal))
+    assert set(stored[TRAVEL_IP]).isdisjoint(stored[HOME_IP]), "a key bound to the new IP"
 
 
 def test_login_without_store_writes_no_file(server: DemoServer, prompts: list[str],
