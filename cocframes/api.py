@@ -8,6 +8,7 @@ so explicit clients stay independent of it.
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 import warnings
@@ -47,6 +48,27 @@ def use_demo(**options: Any) -> Client:
     """
     client = Client(demo=True, **options)
     set_client(client)
+    return client
+
+
+def connect(*, quiet: bool = False, **options: Any) -> Client:
+    """Make the default client the real API when credentials are in the environment, or
+    else the offline demo world; print which (unless ``quiet``) and return it.
+
+    Credentials are ``$COC_API_TOKEN``, or ``$COC_EMAIL`` and ``$COC_PASSWORD``. This is the
+    first cell of every notebook: the same notebook runs on the demo world with no set-up
+    and on the real API once a token is there. ``options`` go to :class:`Client`.
+    """
+    from cocframes.client import TOKEN_ENV_VAR
+    from cocframes.keys import credentials_from_env
+
+    live = bool(os.environ.get(TOKEN_ENV_VAR)) or credentials_from_env() is not None
+    client = Client(**options) if live else Client(demo=True, **options)
+    set_client(client)
+    if not quiet:
+        print("cocframes: the Clash of Clans API" if live else
+              f"cocframes: the offline demo world (simulated data). Set {TOKEN_ENV_VAR}, or "
+              "COC_EMAIL and COC_PASSWORD, for the real API.")
     return client
 
 

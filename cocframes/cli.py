@@ -10,6 +10,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from cocframes import Client
@@ -25,9 +26,9 @@ def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5) -> None:
         print(shown.to_string(index=False, max_colwidth=22))
 
 
-def _tour(client: Client, clan_tag: str) -> None:
-    """Print a short tour of one clan as frames: profile, members, war, units, war log, CWL,
-    capital raids and rankings."""
+def _tour(client: Client, clan_tag: str) -> dict[str, Any]:
+    """Print a short tour of one clan as frames (profile, members, war, units, war log, CWL,
+    capital raids and rankings) and return the frames by name."""
     from cocframes import api
 
     clan = client.get_clan(clan_tag)
@@ -80,6 +81,36 @@ def _tour(client: Client, clan_tag: str) -> None:
     ranking = api.rankings("global", "clans", client=client)
     _show('cf.rankings("global", "clans")', ranking,
           ["rank", "name", "points", "location_name"], rows=3)
+    return {"members": members, "war_attacks": attacks, "war_members": war_members,
+            "units": units, "cwl": league, "raids": raids, "rankings": ranking}
+
+
+def _write_plots(frames: dict[str, Any], clan_tag: str, out: str) -> list[Path]:
+    """Draw the tour's plots from its frames into PNG files in ``out``; return their paths."""
+    from cocframes import plots, views
+
+    units = frames["units"]
+    best = (units[units["kind"] == "hero"].groupby("player_tag")["progress"].mean().idxmax()
+            if len(units) else None)
+    drawings = {
+        "donations": (plots.donations, frames["members"], {"top": 25}, (8, 8)),
+        "trophies_by_town_hall": (plots.trophies_by_town_hall, frames["members"], {}, (8, 5)),
+        "war_map": (plots.war_map, frames["war_attacks"], {}, (7, 7)),
+        "war_stars": (plots.war_stars, frames["war_members"], {}, (8, 7)),
+        "clan_heatmap_heroes": (plots.clan_heatmap, units, {"kind": "hero"}, (9, 10)),
+        "unit_progress": (plots.unit_progress, units, {"player": best}, (8, 12)),
+        "cwl_rounds": (plots.cwl_rounds, frames["cwl"], {"highlight": clan_tag}, (9, 5)),
+        "raid_loot": (plots.raid_loot, frames["raids"].members, {}, (8, 8)),
+        "ranking_ladder": (plots.ranking_ladder, frames["rankings"], {"top": 15}, (8, 6)),
+    }
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (plot, df, options, size) in drawings.items():
+        path = folder / f"{name}.png"
+        path.write_bytes(views.png(views.figure(plot, df, size=size, **options), dpi=100))
+        written.append(path)
+    return written
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -88,7 +119,11 @@ def _demo(args: argparse.Namespace) -> int:
     world = World()
     with Client(demo=True, cache=False, progress=False) as client:
         print("cocframes demo world (simulated data, no token, no network)\n")
-        _tour(client, world.clan_tag)
+        frames = _tour(client, world.clan_tag)
+        if args.out:
+            written = _write_plots(frames, world.clan_tag, args.out)
+            print(f"\nWrote {len(written)} plots to {args.out}: "
+                  + ", ".join(p.name for p in written))
         stats = client.stats()
         print(f"\n{stats.requests} requests, {stats.cache_hits} cache hits, {stats.errors} "
               "errors. Every frame says where it came from in df.attrs "
@@ -232,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocframes", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="tour the offline demo world")
+    demo.add_argument("--out", metavar="DIR", help="also write the tour's plots as PNG files")
     demo.set_defaults(run=_demo)
     demo_commands = demo.add_subparsers(dest="demo_command")
     serve = demo_commands.add_parser("serve", help="serve the demo world over HTTP on 127.0.0.1")

@@ -55,19 +55,26 @@ def _message(text: str, error: bool = False) -> str:
 
 
 def _image(fig: Any, caption: str) -> w.Image:
+    # Natural size (no stretching), never wider than the page.
     image = w.Image(value=views.png(fig), format="png",
-                    layout=w.Layout(max_width="100%", height="auto"))
+                    layout=w.Layout(max_width="100%", width="auto", height="auto"))
     image.caption = caption  # a plain attribute, for readers of the widget tree
     return image
 
 
 def _panel_box(panel: views.Panel) -> w.VBox:
-    """One tab: message, then figures (Image), then tables (HTML)."""
+    """One tab: message, then tables (HTML, scrolling when long), then the figures (Image)
+    side by side, wrapping on narrow screens."""
     children: list[w.Widget] = [w.HTML(_message(panel.message, panel.error))]
-    for caption, fig in panel.figures.items():
-        children += [w.HTML(f"<b>{html.escape(caption)}</b>"), _image(fig, caption)]
     for caption, df in panel.tables.items():
-        children += [w.HTML(f"<b>{html.escape(caption)}</b>"), w.HTML(views.html_table(df))]
+        children += [w.HTML(f"<b>{html.escape(caption)}</b>"),
+                     w.HTML(views.html_table(df),
+                            layout=w.Layout(max_height="420px", overflow="auto"))]
+    figures = [w.VBox([w.HTML(f"<b>{html.escape(caption)}</b>"), _image(fig, caption)])
+               for caption, fig in panel.figures.items()]
+    if figures:
+        children.append(w.HBox(figures, layout=w.Layout(flex_flow="row wrap",
+                                                        align_items="flex-start")))
     return w.VBox(children)
 
 

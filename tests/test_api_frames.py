@@ -322,3 +322,26 @@ def test_frames_never_warn_on_a_clean_demo_run(client, world):
         cf.members(world.clan_tag, client=client)
         cf.war_attacks(world.clan_tag, client=client)
         cf.units(world.player_tags[:2], client=client)
+
+
+# ------------------------------------------------------------------ connect()
+@pytest.fixture
+def no_credentials(monkeypatch):
+    for name in ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    yield monkeypatch
+    cf.set_client(None)
+
+
+def test_connect_without_credentials_is_the_demo_world_and_says_so(no_credentials, capsys):
+    client = cf.connect(cache=False)
+    assert client.demo and cf.get_client() is client
+    assert "demo world" in capsys.readouterr().out
+
+
+def test_connect_with_a_token_is_the_real_api(no_credentials, capsys):
+    no_credentials.setenv("COC_API_TOKEN", "a-token-from-the-portal")
+    client = cf.connect(cache=False, quiet=True)
+    assert not client.demo
+    assert client.base_url == "https://api.clashofclans.com/v1"
+    assert capsys.readouterr().out == ""

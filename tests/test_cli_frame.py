@@ -120,3 +120,16 @@ def test_console_script_exports_csv(tmp_path, world):
     assert result.returncode == 0, result.stderr
     df = pd.read_csv(io.StringIO(result.stdout))
     assert "France" in set(df["name"])
+
+
+def test_demo_out_writes_the_tour_plots_as_png(capsys, tmp_path):
+    out = tmp_path / "plots"
+    assert main(["demo", "--out", str(out)]) == 0
+    files = sorted(out.glob("*.png"))
+    names = {p.stem for p in files}
+    assert {"donations", "war_map", "war_stars", "clan_heatmap_heroes", "unit_progress",
+            "cwl_rounds", "raid_loot", "ranking_ladder", "trophies_by_town_hall"} == names
+    for path in files:
+        data = path.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, path.name
+    assert f"Wrote {len(files)} plots to {out}" in capsys.readouterr().out

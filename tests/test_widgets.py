@@ -47,11 +47,11 @@ def table_rows(html: str) -> int:
 
 
 def tables(box: w.Box) -> list[str]:
-    return [c.value for c in box.children if isinstance(c, w.HTML) and "<table" in c.value]
+    return [c.value for c in walk(box) if isinstance(c, w.HTML) and "<table" in c.value]
 
 
 def images(box: w.Box) -> list[w.Image]:
-    return [c for c in box.children if isinstance(c, w.Image)]
+    return [c for c in walk(box) if isinstance(c, w.Image)]
 
 
 def message(box: w.Box) -> str:

@@ -1,0 +1,139 @@
+"""The clan explorer as a person sees it: Voilà serves notebooks/explorer.ipynb on 127.0.0.1,
+headless Chromium (Debian's package, kept off the network) renders it, and the page must show
+the demo clan's name, its members table with every row, and a plot image. A screenshot is
+saved to ``artifacts/explorer.png``.
+
+Without Chromium and ChromeDriver (``apt-get install chromium chromium-driver``) the test is
+skipped with a loud reason; ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "explorer.ipynb"
+SCREENSHOT = ROOT / "artifacts" / "explorer.png"
+# Chromium flags that keep it headless and off the network (no update, sync or telemetry
+# connections, which this machine's closed network would refuse).
+CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                  "--window-size=1280,1600")
+PAGE_TIMEOUT = 180
+
+
+def _browser() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        message = ("BROWSER TEST SKIPPED: Chromium and ChromeDriver are not installed "
+                   "(apt-get install chromium chromium-driver); the explorer was NOT checked "
+                   "in a real browser")
+        warnings.warn(message, stacklevel=2)
+        pytest.skip(message)
+    return chromium, driver
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def voila(tmp_path: Path) -> Iterator[str]:
+    pytest.importorskip("voila")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN")}
+    env["COCFRAMES_CACHE"] = str(tmp_path / "cache")
+    log = open(tmp_path / "voila.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser", f"--port={port}",
+         "--Voila.ip=127.0.0.1", "--ServerApp.disable_check_xsrf=False"],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"voila exited: {(tmp_path / 'voila.log').read_text()[-2000:]}")
+            try:
+                if requests.get(url + "api/status", timeout=2).status_code < 500:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("voila did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: Path):
+    chromium, driver_path = _browser()
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import cocframes as cf
+
+    with cf.Client(demo=True, cache=False) as client:
+        clan = client.get_clan(cf.demo.DEMO_CLAN_TAG)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        browser.get(voila)
+        wait = WebDriverWait(browser, PAGE_TIMEOUT)
+        heading = wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "h3.cocframes-clan"))
+        assert clan["name"] in heading[0].text
+
+        def members_rows(b):
+            tables = [t for t in b.find_elements(By.CSS_SELECTOR, "table")
+                      if t.is_displayed()]
+            return tables and len(tables[0].find_elements(By.CSS_SELECTOR, "tbody tr"))
+
+        assert wait.until(members_rows) == clan["members"]
+        header = browser.find_element(By.CSS_SELECTOR, "table thead").text
+        assert "town_hall" in header and "donations" in header
+
+        def plot_images(b):
+            return [img for img in b.find_elements(By.CSS_SELECTOR, "img")
+                    if img.is_displayed()
+                    and b.execute_script("return arguments[0].naturalWidth", img) > 100]
+
+        images = wait.until(plot_images)
+        assert images, "a plot is drawn"
+        # Look like a person would see the page: scrolled to the top, everything drawn.
+        browser.execute_script("window.scrollTo(0, 0)")
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        assert browser.save_screenshot(str(SCREENSHOT))
+        assert SCREENSHOT.stat().st_size > 20_000
+        page = browser.find_element(By.TAG_NAME, "body").text
+        assert "Traceback" not in page and "Error" not in page.split(clan["name"])[0]
+    finally:
+        browser.quit()
