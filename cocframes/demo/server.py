@@ -293,9 +293,9 @@ def serve(port: int = 8080, *, latency: float = 0.0, rate_limit: float | None = 
     """
     server = DemoServer(port=port, latency=latency, rate_limit=rate_limit, burst=burst,
                         maintenance=maintenance).start()
-    print(f"cocframes demo server at {server.base_url}  (Ctrl-C to stop)", flush=True)
-    print(f"main demo clan: {server.world.clan_tag}", flush=True)
-    try:
+    try:  # from here on, Ctrl-C at any moment stops the server
+        print(f"cocframes demo server at {server.base_url}  (Ctrl-C to stop)", flush=True)
+        print(f"main demo clan: {server.world.clan_tag}", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
