@@ -4,17 +4,19 @@ bulk fetches, and one method per official API operation returning the JSON paylo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import threading
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -44,6 +46,10 @@ BASE_URL_ENV_VAR = "COCFRAMES_BASE_URL"
 DEMO_TOKEN = "demo"
 DEFAULT_RATE = 10.0
 DEMO_RATE = 1000.0
+# Decoded-answer memo: fresh answers kept in memory so a warm call skips requests-cache and
+# JSON decoding. Bounded by the size of the answers' JSON text (the objects take a few times
+# more), least recently used first out.
+_MEMO_BYTES = 16 * 2**20
 
 # Path parameters that hold tags (normalised and validated before any request).
 _TAG_PARAMS = frozenset({"clanTag", "playerTag", "warTag", "leagueGroupTag"})
@@ -154,7 +160,11 @@ class Client:
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMissError`.
         rate: requests per second per token; the polite default is 10 for the API and a
             server, and 1000 for the in-process demo world, which has no limit to respect.
-        burst: requests a token may send at once after a quiet period.
+        burst: requests a token may send at once after a quiet period. The default, 9, is
+            one under the API's per-key bucket of 10 (as the demo server models it): a bulk
+            fetch starts at full speed, and the spare token absorbs arrival jitter, so the
+            server's bucket is never found empty (no 429). With ``burst=1`` every bulk fetch
+            starts a bucket's worth of requests (~0.9 s per key) late.
         timeout: seconds to wait for an answer.
         max_retries: retries of one call after a 5xx answer, timeout or dropped connection.
         max_retry_time: total seconds one call may spend retrying; 429 answers are retried
@@ -181,7 +191,7 @@ class Client:
         cache: bool = True,
         offline: bool = False,
         rate: float | None = None,
-        burst: int = 1,
+        burst: int = 9,
         timeout: float = 10.0,
         max_retries: int = 5,
         max_retry_time: float = 60.0,
@@ -249,6 +259,14 @@ class Client:
                         "errors": 0}
         self._latency_total = 0.0
         self.resolve = Resolver(self)
+        # url?query -> (expires at, epoch seconds; payload; fetched_at; demo; JSON size)
+        self._memo: OrderedDict[str, tuple[float, Any, datetime, bool, int]] = OrderedDict()
+        self._memo_bytes = 0
+        self._memo_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_size = 0
+        self._pool_lock = threading.Lock()
+        self._in_pool = threading.local()
 
     def __repr__(self) -> str:
         mode = "demo" if self.demo else ("offline" if self.offline else "live")
@@ -308,31 +326,75 @@ class Client:
     def _fetch(self, method: str, url: str, path: str, params: dict[str, Any], body: Any,
                refresh: bool) -> Fetched:
         cacheable = method == "GET"
+        key = url + ("?" + urlencode(sorted(params.items())) if params else "")
         if cacheable and not refresh:
+            remembered = self._recall(key, path)
+            if remembered is not None:
+                self._count("cache_hits")
+                return remembered
             hit = self.session.request(method, url, params=params, only_if_cached=True,
                                        timeout=self.timeout)
             if hit.status_code == 200:
                 self._count("cache_hits")
-                return self._fetched(hit, path)
+                return self._remember(key, hit, self._fetched(hit, path))
         if self.offline:
             stale = self._stale(method, url, params)
             if stale is not None:
                 return self._stale_answer(stale, path, "offline mode")
             raise OfflineCacheMissError(0, "offlineCacheMiss",
                                         "offline mode and the cache holds no answer", path)
-        return self._send_with_retries(method, url, path, params, body, refresh)
+        fetched, response = self._send_with_retries(method, url, path, params, body, refresh)
+        if cacheable and response is not None:
+            self._remember(key, response, fetched)
+        return fetched
+
+    def _recall(self, key: str, path: str) -> Fetched | None:
+        """Return the memo's fresh answer for ``key``, or ``None``. The payload is the one
+        decoded when the answer arrived, shared by every call (treat it as read-only)."""
+        with self._memo_lock:
+            entry = self._memo.get(key)
+        if entry is None or entry[0] <= time.time():
+            return None
+        _, payload, fetched_at, demo, _ = entry
+        return Fetched(payload=payload, endpoint=path, fetched_at=fetched_at,
+                       from_cache=True, stale=False, demo=demo)
+
+    def _remember(self, key: str, response: Any, fetched: Fetched) -> Fetched:
+        """Keep a fresh 200 answer in the memo until it expires; return ``fetched``."""
+        expires = getattr(response, "expires", None)
+        if expires is not None:
+            if expires.tzinfo is None:
+                expires = expires.replace(tzinfo=timezone.utc)
+            deadline = expires.timestamp()
+        else:
+            control = response.headers.get("Cache-Control", "")
+            ages = [p.strip()[8:] for p in control.split(",") if p.strip().startswith("max-age=")]
+            if not ages or not ages[0].isdigit():
+                return fetched
+            deadline = time.time() + int(ages[0])
+        size = len(response.content or b"")
+        if size > _MEMO_BYTES // 4:  # a huge answer would push out everything else
+            return fetched
+        with self._memo_lock:
+            old = self._memo.pop(key, None)
+            self._memo_bytes += size - (old[4] if old else 0)
+            self._memo[key] = (deadline, fetched.payload, fetched.fetched_at, fetched.demo, size)
+            while self._memo_bytes > _MEMO_BYTES:
+                self._memo_bytes -= self._memo.popitem(last=False)[1][4]
+        return fetched
 
     def _send_with_retries(self, method: str, url: str, path: str, params: dict[str, Any],
-                           body: Any, refresh: bool) -> Fetched:
+                           body: Any, refresh: bool) -> tuple[Fetched, Any]:
         deadline = time.monotonic() + self.max_retry_time
         attempt = 0  # retries so far, of any cause (sets the backoff)
         failures = 0  # retries after 5xx answers and network errors
         ip_refreshes = 0
         while True:
             generation = self._pool_generation
-            error, retry_after = self._send_once(method, url, path, params, body, refresh)
-            if isinstance(error, Fetched):
-                return error
+            outcome, retry_after = self._send_once(method, url, path, params, body, refresh)
+            if isinstance(outcome, tuple):  # (answer, response): a 200
+                return outcome
+            error = outcome
             # Tokens from the key store (generation 0: no login yet) may have been revoked
             # since, by hand or by cocframes on another IP when the account was full.
             unverified = generation == 0 and isinstance(error, AccessDeniedError)
@@ -362,7 +424,7 @@ class Client:
                 if stale is not None:
                     why = ("the API is in maintenance" if isinstance(error, MaintenanceError)
                            else f"the API could not answer ({error.status} {error.reason})")
-                    return self._stale_answer(stale, path, why)
+                    return self._stale_answer(stale, path, why), None
             raise error
 
     @staticmethod
@@ -372,7 +434,7 @@ class Client:
         return random.uniform(0.5, 1.0) * min(8.0, 0.25 * 2 ** min(attempt, 10))
 
     def _send_once(self, method: str, url: str, path: str, params: dict[str, Any], body: Any,
-                   refresh: bool) -> tuple[Fetched | ApiError, float | None]:
+                   refresh: bool) -> tuple[tuple[Fetched, Any] | ApiError, float | None]:
         key = self._keys.acquire()
         headers = {"Authorization": f"Bearer {key}"}
         started = time.monotonic()
@@ -385,7 +447,7 @@ class Client:
             return NetworkError(0, kind, type(exc).__name__, path), None
         self._record_latency(started)
         if resp.status_code == 200:
-            return self._fetched(resp, path), None
+            return (self._fetched(resp, path), resp), None
         try:
             payload = resp.json()
         except ValueError:
@@ -512,7 +574,7 @@ class Client:
         workers = max(4, min(64, int(self.total_rate * 2)))
         bar = self._progress_bar(len(items), description, progress)
         try:
-            with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+            with self._executor(workers) as pool:
                 futures = {pool.submit(func, item): i for i, item in enumerate(items)}
                 for future in as_completed(futures):
                     i = futures[future]
@@ -526,6 +588,30 @@ class Client:
             if bar is not None:
                 bar.close()
         return BulkResult(items, results, failures)
+
+    @contextlib.contextmanager
+    def _executor(self, workers: int) -> Iterator[ThreadPoolExecutor]:
+        """The client's thread pool, kept between bulk calls (starting threads costs more
+        than answering from the cache); a nested or concurrent :meth:`many` gets a pool of
+        its own, so that it can never wait on threads busy waiting for it."""
+        nested = getattr(self._in_pool, "flag", False)
+        if nested or not self._pool_lock.acquire(blocking=False):
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                yield pool
+            return
+        try:
+            if self._pool is None or self._pool_size < workers:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False)
+                self._pool = ThreadPoolExecutor(max_workers=workers,
+                                                initializer=self._mark_pool_thread)
+                self._pool_size = workers
+            yield self._pool
+        finally:
+            self._pool_lock.release()
+
+    def _mark_pool_thread(self) -> None:
+        self._in_pool.flag = True
 
     def _progress_bar(self, total: int, description: str, progress: bool | None) -> Any:
         show = self.progress if progress is None else progress
@@ -543,9 +629,19 @@ class Client:
     def clear_cache(self) -> None:
         """Delete every cached answer and shrink the cache file."""
         _cache.clear_cache(self.session)
+        self._clear_memo()
+
+    def _clear_memo(self) -> None:
+        """Forget the answers kept in memory (the cache file is left alone)."""
+        with self._memo_lock:
+            self._memo.clear()
+            self._memo_bytes = 0
 
     def close(self) -> None:
         """Close the HTTP session and its cache connections."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
         self.session.close()
 
     def __enter__(self) -> Client:

@@ -47,6 +47,7 @@ def expire_all(client: Client) -> int:
         response = responses[key]
         response.expires = past
         responses[key] = response
+    client._clear_memo()  # the in-memory layer holds fresh copies of the same answers
     return len(keys)
 
 

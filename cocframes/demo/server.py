@@ -46,6 +46,9 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows when a client opens dozens of connections
+    # at once: the kernel drops SYNs and the client waits the 1 s SYN retransmit.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], demo: DemoServer) -> None:
         self.demo = demo

@@ -69,7 +69,15 @@ class FrameSpec:
         import pandas as pd
 
         if isinstance(records, Mapping):
-            raw = pd.DataFrame(dict(records))
+            # Columns given as lists: convert each list directly (no object frame first).
+            lists = {k: v if isinstance(v, list) else list(v) for k, v in records.items()}
+            n = len(next(iter(lists.values()))) if lists else 0
+            fast = {}
+            for col in self.columns:
+                values = lists.get(col.name)
+                fast[col.name] = convert_list(values if values is not None else [None] * n,
+                                              col.dtype)
+            return pd.DataFrame(fast, index=pd.RangeIndex(n))
         else:
             raw = pd.DataFrame.from_records(list(records))
         n = len(raw)
@@ -93,6 +101,64 @@ class FrameSpec:
     def docstring(self) -> str:
         """Return the column list for a builder's docstring."""
         return "\n".join(f"    {c.name} ({c.dtype}): {c.doc}" for c in self.columns)
+
+
+FAST_KINDS = {
+    STRING: frozenset({str, type(None)}),
+    CATEGORY: frozenset({str, type(None)}),
+    INT: frozenset({int, type(None)}),
+    FLOAT: frozenset({int, float, type(None)}),
+    BOOL: frozenset({bool, type(None)}),
+}
+
+
+def convert_list(values: list[Any], dtype: str) -> pd.Series:
+    """Return the list ``values`` as a column of ``dtype``: in one compiled step (Arrow)
+    when every value already has the column's Python type (or is None), else through
+    :func:`convert`, which coerces value by value."""
+    import pandas as pd
+
+    kinds = FAST_KINDS.get(dtype)
+    if values and kinds is not None and set(map(type, values)) <= kinds:
+        try:
+            import pyarrow as pa
+        except ImportError:  # pragma: no cover - pyarrow is a dependency
+            pa = None
+        if pa is not None:
+            try:
+                array = pa.array(values, type=ARROW_TYPES[dtype]())
+            except (pa.ArrowInvalid, OverflowError):  # e.g. an integer beyond 64 bits
+                return convert(pd.Series(values, dtype=object), dtype)
+            if dtype == CATEGORY:
+                return pd.Series(array.to_pandas(), dtype="category")
+            return pd.Series(array.to_pandas(types_mapper=arrow_to_pandas().get))
+        if dtype == CATEGORY:
+            return pd.Series(pd.Categorical(values))
+        return pd.Series(pd.array(values, dtype=dtype))
+    return convert(pd.Series(values, dtype=object), dtype)
+
+
+def _arrow_type(name: str) -> Any:
+    def make() -> Any:
+        import pyarrow as pa
+
+        return getattr(pa, name)()
+
+    return make
+
+
+# The Arrow type each spec dtype is built from, and the pandas dtype it becomes.
+ARROW_TYPES = {STRING: _arrow_type("string"), CATEGORY: _arrow_type("string"),
+                INT: _arrow_type("int64"), FLOAT: _arrow_type("float64"),
+                BOOL: _arrow_type("bool_")}
+
+
+def arrow_to_pandas() -> dict[Any, Any]:
+    import pandas as pd
+    import pyarrow as pa
+
+    return {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+            pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
 
 
 def convert(values: pd.Series, dtype: str) -> pd.Series:

@@ -21,7 +21,9 @@ def objs(value: Any) -> list[Mapping[str, Any]]:
     """Return the JSON objects of a list (other items skipped); ``[]`` for anything else."""
     if not isinstance(value, (list, tuple)):
         return []
-    return [v for v in value if isinstance(v, Mapping)]
+    # isinstance(v, dict) first: decoded JSON objects are dicts, and the Mapping ABC check
+    # costs several times more per item.
+    return [v for v in value if isinstance(v, (dict, Mapping))]
 
 
 def items_of(payload: Any) -> list[Mapping[str, Any]]:
@@ -31,7 +33,8 @@ def items_of(payload: Any) -> list[Mapping[str, Any]]:
 
 def field_objs(rows: list[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
     """Return ``obj(row.get(key))`` for every row (one comprehension, no call per row)."""
-    return [v if isinstance(v := r.get(key), Mapping) else _EMPTY for r in rows]
+    return [v if isinstance(v := r.get(key), dict)
+            else (v if v is not None and isinstance(v, Mapping) else _EMPTY) for r in rows]
 
 
 def count(value: Any) -> int | None:

@@ -17,6 +17,7 @@ import pandas as pd
 from cocframes.frames._columns import (
     documented,
 )
+from cocframes.frames._paths import build_from_paths
 from cocframes.frames._payload import field_objs, items_of, obj
 from cocframes.frames.reference import kind_of
 from cocframes.frames.specs import (
@@ -88,31 +89,27 @@ def build_player_rankings(items: Any, kind: str | None = None, *,
         else:
             kind = "players"
     kind = kind_of(kind, PLAYER_KINDS)
-    n = len(rows)
     builder = kind == "builder_base_players"
-    trophies_key = "builderBaseTrophies" if builder else "trophies"
-    leagues = field_objs(rows, "builderBaseLeague" if builder else "league")
-    tiers = field_objs(rows, "leagueTier")
-    clans = field_objs(rows, "clan")
-    return PLAYER_RANKINGS.build({
-        "kind": [kind] * n,
-        "season_id": [season_id] * n,
-        "location_id": [location_id] * n,
-        "rank": [i.get("rank") for i in rows],
-        "previous_rank": _previous_rank(i.get("previousRank") for i in rows),
-        "tag": [i.get("tag") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "exp_level": [i.get("expLevel") for i in rows],
-        "trophies": [i.get(trophies_key) for i in rows],
-        "attack_wins": [i.get("attackWins") for i in rows],
-        "defense_wins": [i.get("defenseWins") for i in rows],
-        "league_id": [x.get("id") for x in leagues],
-        "league_name": [x.get("name") for x in leagues],
-        "league_tier_id": [x.get("id") for x in tiers],
-        "league_tier_name": [x.get("name") for x in tiers],
-        "clan_tag": [x.get("tag") for x in clans],
-        "clan_name": [x.get("name") for x in clans],
-    })
+    league = "builderBaseLeague" if builder else "league"
+    df = build_from_paths(PLAYER_RANKINGS, rows, {
+        "rank": "rank",
+        "previous_rank": "previousRank",
+        "tag": "tag",
+        "name": "name",
+        "exp_level": "expLevel",
+        "trophies": "builderBaseTrophies" if builder else "trophies",
+        "attack_wins": "attackWins",
+        "defense_wins": "defenseWins",
+        "league_id": f"{league}.id",
+        "league_name": f"{league}.name",
+        "league_tier_id": "leagueTier.id",
+        "league_tier_name": "leagueTier.name",
+        "clan_tag": "clan.tag",
+        "clan_name": "clan.name",
+    }, constants={"kind": kind, "season_id": season_id, "location_id": location_id})
+    # The API sends previousRank -1 for an entry that was not ranked last time.
+    df["previous_rank"] = df["previous_rank"].mask(df["previous_rank"] == -1)
+    return df
 
 
 # -------------------------------------------------------------------------- clan rankings

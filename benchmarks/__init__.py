@@ -1,0 +1,1 @@
+"""Benchmarks of cocframes (not part of the test suite): ``python -m benchmarks``."""
