@@ -8,6 +8,7 @@ so explicit clients stay independent of it.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import types
@@ -163,7 +164,7 @@ def _fetch_profiles(tags: Any, clan: str | None, client: Client,
     tags = list(tags)
     if not tags:
         return [], {}
-    result = client.many(lambda tag: client.call("getPlayer", playerTag=tag), tags,
+    result = client.many(functools.partial(client.call_with, "getPlayer", "playerTag"), tags,
                          progress=progress, description="players")
     if len(result.failures) == len(tags):
         raise next(iter(result.failures.values()))
@@ -226,8 +227,8 @@ def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
     """Fetch every played war of a CWL group concurrently; return war tag → answer."""
     war_tags = [t for r in group.get("rounds") or [] for t in r.get("warTags") or []
                 if t and t != "#0"]
-    result = client.many(lambda tag: client.call("getClanWarLeagueWar", warTag=tag), war_tags,
-                         description="CWL wars")
+    fetch_war = functools.partial(client.call_with, "getClanWarLeagueWar", "warTag")
+    result = client.many(fetch_war, war_tags, description="CWL wars")
     return {tag: f for tag, f in zip(war_tags, result.results, strict=True) if f is not None}
 
 

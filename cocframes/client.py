@@ -51,6 +51,10 @@ DEMO_RATE = 1000.0
 # more), least recently used first out.
 _MEMO_BYTES = 16 * 2**20
 
+class _NotInMemory(Exception):
+    """Raised inside :meth:`Client.many`'s memory-only pass when an answer is not in memory."""
+
+
 # Path parameters that hold tags (normalised and validated before any request).
 _TAG_PARAMS = frozenset({"clanTag", "playerTag", "warTag", "leagueGroupTag"})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -332,6 +336,9 @@ class Client:
             if remembered is not None:
                 self._count("cache_hits")
                 return remembered
+        if getattr(self._in_pool, "memory_only", False):
+            raise _NotInMemory
+        if cacheable and not refresh:
             hit = self.session.request(method, url, params=params, only_if_cached=True,
                                        timeout=self.timeout)
             if hit.status_code == 200:
@@ -499,6 +506,12 @@ class Client:
             path = "/" + path
         return self.fetch(path, params, refresh=refresh).payload
 
+    def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
+        """Run ``operation`` with ``param=value`` (and ``args``): the one-argument form that
+        bulk fetches want, e.g. ``client.many(partial(client.call_with, "getPlayer",
+        "playerTag"), tags)``."""
+        return self.call(operation, **{param: value}, **args)
+
     def call(self, operation: str, *, refresh: bool = False, json: Any = None,
              **args: Any) -> Fetched:
         """Run the official operation named ``operation`` (its spec ``operationId``).
@@ -574,8 +587,11 @@ class Client:
         workers = max(4, min(64, int(self.total_rate * 2)))
         bar = self._progress_bar(len(items), description, progress)
         try:
+            start = self._answer_from_memory(func, items, results, failures, bar)
+            if start == len(items):
+                return BulkResult(items, results, failures)
             with self._executor(workers) as pool:
-                futures = {pool.submit(func, item): i for i, item in enumerate(items)}
+                futures = {pool.submit(func, items[i]): i for i in range(start, len(items))}
                 for future in as_completed(futures):
                     i = futures[future]
                     try:
@@ -588,6 +604,35 @@ class Client:
             if bar is not None:
                 bar.close()
         return BulkResult(items, results, failures)
+
+    def _answer_from_memory(self, func: Callable[[T], R], items: list[T],
+                            results: list[R | None], failures: dict[T, Exception],
+                            bar: Any) -> int:
+        """Answer the leading items whose answers are all kept in memory in this thread
+        (dispatching them to threads would cost more than answering them); return the index
+        of the first item that needs the network or the cache file.
+
+        Only for this client's own request methods (``client.get_player``,
+        ``functools.partial(client.call, ...)``): running them can be abandoned half-way
+        and redone without side effects, which a user's function could not promise.
+        """
+        target = getattr(func, "func", func)
+        if getattr(target, "__self__", None) is not self:
+            return 0
+        self._in_pool.memory_only = True
+        try:
+            for i, item in enumerate(items):
+                try:
+                    results[i] = func(item)
+                except _NotInMemory:
+                    return i
+                except (CocError, LookupError, ValueError, TypeError) as exc:
+                    failures[item] = exc
+                if bar is not None:
+                    bar.update(1)
+            return len(items)
+        finally:
+            self._in_pool.memory_only = False
 
     @contextlib.contextmanager
     def _executor(self, workers: int) -> Iterator[ThreadPoolExecutor]:

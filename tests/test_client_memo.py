@@ -93,3 +93,44 @@ def test_bulk_fetches_reuse_one_pool_and_nested_ones_do_not_deadlock(client):
     nested = client.many(inner, tags)
     assert not nested.failures
     assert [r[0]["tag"] for r in nested.results] == tags
+
+
+@responses.activate
+def test_a_warm_bulk_fetch_is_answered_in_the_calling_thread(client, monkeypatch):
+    import threading
+
+    tags = [f"#{c}PP" for c in "2890PYLQ"]
+    for tag in tags:
+        responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
+    threads = set()
+    original = client._recall
+
+    def spy(key, path):
+        threads.add(threading.current_thread())
+        return original(key, path)
+
+    monkeypatch.setattr(client, "_recall", spy)
+    cold = client.many(client.get_player, tags)
+    assert len(threads) > 1 or threading.current_thread() not in threads, "cold: the pool"
+    threads.clear()
+    warm = client.many(client.get_player, tags)
+    assert threads == {threading.current_thread()}
+    assert warm.results == cold.results and not warm.failures
+    assert len(responses.calls) == len(tags)
+
+
+@responses.activate
+def test_a_users_own_function_always_runs_once_per_item(client):
+    tags = [f"#{c}PP" for c in "2890"]
+    for tag in [*tags, "#RRPP"]:
+        responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
+    client.many(client.get_player, tags)  # in memory now; #RRPP is not
+    runs = []
+
+    def mine(tag):
+        runs.append(tag)
+        return client.get_player(tag)
+
+    result = client.many(mine, [*tags, "#RRPP"])
+    assert sorted(runs) == sorted([*tags, "#RRPP"]), "never abandoned and run again"
+    assert [p["tag"] for p in result.results] == [*tags, "#RRPP"]
