@@ -27,10 +27,13 @@ def test_demo_tour_prints_the_demo_clan_its_war_and_a_complete_bulk_fetch(capsys
     assert found and found.group(1) == found.group(2) and found.group(3) == "0"
 
 
-def test_demo_serve_answers_real_http_on_loopback_and_stops_on_interrupt():
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_demo_serve_answers_real_http_on_loopback_and_stops_on_interrupt(stop):
+    # Started the way a shell starts a background job: with SIGINT ignored.
     proc = subprocess.Popen(
         [sys.executable, "-m", "cocframes.cli", "demo", "serve", "--port", "0"],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         line = proc.stdout.readline()
@@ -41,7 +44,7 @@ def test_demo_serve_answers_real_http_on_loopback_and_stops_on_interrupt():
         assert clan.json()["tag"] == World().clan_tag
         assert clan.headers["X-Cocframes-Demo"] == "1"
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         try:
             proc.wait(timeout=60)  # generous: a loaded CI machine may be slow to schedule
         finally:

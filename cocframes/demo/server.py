@@ -7,6 +7,7 @@ benchmarks; ``cocframes demo serve`` runs :func:`serve` in the foreground.
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import threading
 import time
@@ -14,6 +15,7 @@ from collections import deque
 from collections.abc import Collection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .adapter import encode_body
@@ -294,6 +296,7 @@ def serve(port: int = 8080, *, latency: float = 0.0, rate_limit: float | None = 
 
     Prints the base URL to use as ``COCFRAMES_BASE_URL``. Returns when interrupted.
     """
+    _stop_on_signals()
     server = DemoServer(port=port, latency=latency, rate_limit=rate_limit, burst=burst,
                         maintenance=maintenance).start()
     try:  # from here on, Ctrl-C at any moment stops the server
@@ -305,6 +308,18 @@ def serve(port: int = 8080, *, latency: float = 0.0, rate_limit: float | None = 
         pass
     finally:
         server.stop()
+
+
+def _stop_on_signals() -> None:
+    """Make SIGINT (Ctrl-C) and SIGTERM stop :func:`serve`, even when the process was
+    started in the background by a shell, which starts it with SIGINT ignored."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 if __name__ == "__main__":  # pragma: no cover
