@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import functools
 
 TAG_CHARACTERS = "0289PYLQGRJCUV"
 _VALID = frozenset(TAG_CHARACTERS)
@@ -21,6 +21,11 @@ def normalize_tag(tag: str) -> str:
     """
     if not isinstance(tag, str):
         raise TypeError(f"a tag must be a string, not {type(tag).__name__}: {tag!r}")
+    return _normalize(tag)
+
+
+@functools.lru_cache(maxsize=8192)  # bulk fetches and re-run cells see the same tags again
+def _normalize(tag: str) -> str:
     body = "".join(tag.split()).upper().lstrip("#").replace("O", "0")
     if not body:
         raise ValueError(f"empty tag: {tag!r}")
@@ -35,7 +40,8 @@ def normalize_tag(tag: str) -> str:
 
 def encode_tag(tag: str) -> str:
     """Return the normalised tag percent-encoded for a URL path (``#2PP`` → ``%232PP``)."""
-    return quote(normalize_tag(tag), safe="")
+    # After normalisation only "#" needs encoding: the other characters are URL-safe.
+    return "%23" + normalize_tag(tag)[1:]
 
 
 def is_valid_tag(tag: str) -> bool:

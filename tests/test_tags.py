@@ -128,3 +128,12 @@ def test_any_string_normalises_or_raises_value_error(raw: str) -> None:
     else:
         assert normalize_tag(normal) == normal
         assert set(normal[1:]) <= set(TAG_CHARACTERS)
+
+
+def test_encoding_matches_url_quoting_for_every_tag_character():
+    from urllib.parse import quote
+
+    from cocframes.tags import TAG_CHARACTERS, encode_tag
+
+    tag = "#" + TAG_CHARACTERS
+    assert encode_tag(tag.lower()) == quote(tag, safe="")
