@@ -8,7 +8,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from _checks import every
+from _checks import assert_contract, every
 
 import cocframes as cf
 from cocframes.demo import World
@@ -40,9 +40,6 @@ def client() -> cf.Client:
         yield c
 
 
-def contract(df: pd.DataFrame, frame_spec) -> None:
-    assert list(df.columns) == frame_spec.names
-    assert {c: str(t) for c, t in df.dtypes.items()} == frame_spec.dtypes
 
 
 # ------------------------------------------------------------------ public surface, docs
@@ -71,7 +68,7 @@ def test_multi_frame_functions_document_each_part():
 def test_members_one_row_per_member_with_provenance(client, world):
     clan = client.get_clan(world.clan_tag)
     df = cf.members(world.clan_tag, client=client)
-    contract(df, SPECS["members"])
+    assert_contract(df, SPECS["members"])
     assert len(df) == clan["members"] == len(clan["memberList"])
     assert df["tag"].is_unique
     assert set(df["tag"]) == {m["tag"] for m in clan["memberList"]}
@@ -100,7 +97,7 @@ def test_default_client_is_used_when_none_is_given(world):
 def test_players_of_a_clan_cover_every_member(client, world):
     members = cf.members(world.clan_tag, client=client)
     df = cf.players(clan=world.clan_tag, client=client)
-    contract(df, SPECS["players"])
+    assert_contract(df, SPECS["players"])
     assert df["tag"].tolist() == members["tag"].tolist(), "same members, same order"
     assert df.attrs["failures"] == {}
     assert len(df.attrs["endpoints"]) == len(members)
@@ -109,7 +106,7 @@ def test_players_of_a_clan_cover_every_member(client, world):
 def test_units_of_a_clan_have_every_member_and_every_kind(client, world):
     members = cf.members(world.clan_tag, client=client)
     df = cf.units(clan=world.clan_tag, client=client)
-    contract(df, SPECS["units"])
+    assert_contract(df, SPECS["units"])
     assert set(df["player_tag"]) == set(members["tag"])
     assert {"troop", "hero", "spell", "hero_equipment"} <= set(df["kind"].dropna())
     progress = df["progress"].dropna()
@@ -151,7 +148,7 @@ def test_one_tag_as_a_string_is_one_player(client, world):
 def test_war_attacks_of_the_current_war(client, world):
     war = client.get_current_war(world.clan_tag)
     df = cf.war_attacks(world.clan_tag, client=client)
-    contract(df, WAR_ATTACKS)
+    assert_contract(df, WAR_ATTACKS)
     expected = sum(len(m.get("attacks", [])) for side in ("clan", "opponent")
                    for m in war[side]["members"])
     assert len(df) == expected > 0
@@ -173,7 +170,7 @@ def test_war_members_count_attacks(client, world):
 def test_a_clan_not_in_war_gives_an_empty_frame_that_says_why(client, world):
     df = cf.war_attacks(world.not_in_war_clan_tag, client=client)
     assert df.empty
-    contract(df, WAR_ATTACKS)
+    assert_contract(df, WAR_ATTACKS)
     assert df.attrs["war_state"] == "notInWar"
 
 
@@ -205,7 +202,7 @@ def test_a_private_war_log_raises_rather_than_an_empty_frame(client, world, fram
 def test_war_log_has_one_row_per_war(client, world):
     items = list(client.paginate("getClanWarLog", clanTag=world.clan_tag))
     df = cf.war_log(world.clan_tag, client=client)
-    contract(df, SPECS["war_log"])
+    assert_contract(df, SPECS["war_log"])
     assert len(df) == len(items) > 0
     assert df["is_cwl"].sum() == sum(1 for i in items if "tag" not in i["opponent"])
     assert len(cf.war_log(world.clan_tag, client=client, max_items=5)) == 5
@@ -242,7 +239,7 @@ def test_raids_members_and_districts(client, world):
 def test_rankings_location_by_name_code_or_id_are_the_same(client):
     by_name = cf.rankings("France", "players", client=client)
     by_code = cf.rankings("fr", "players", client=client)
-    contract(by_name, PLAYER_RANKINGS)
+    assert_contract(by_name, PLAYER_RANKINGS)
     assert by_name["tag"].tolist() == by_code["tag"].tolist()
     assert by_name["rank"].tolist() == list(range(1, len(by_name) + 1))
     assert every(by_name["location_id"] == client.resolve.location("France"))
@@ -251,7 +248,7 @@ def test_rankings_location_by_name_code_or_id_are_the_same(client):
 @pytest.mark.parametrize("kind", ["clans", "builder_base_clans", "capitals"])
 def test_clan_rankings_kinds(client, kind):
     df = cf.rankings("global", kind, client=client)
-    contract(df, CLAN_RANKINGS)
+    assert_contract(df, CLAN_RANKINGS)
     assert len(df) > 0
     assert every(df["kind"] == kind)
     assert df["points"].is_monotonic_decreasing

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
-from _checks import every
+from _checks import assert_contract, every
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,11 +33,6 @@ PROFILE_BUILDERS = [(build_players, PLAYERS), (build_units, UNITS),
 ALL_BUILDERS = [(build_members, MEMBERS), *PROFILE_BUILDERS]
 
 
-def check_contract(df: pd.DataFrame, frame_spec) -> None:
-    """Columns exactly the spec's, in order, with the spec's dtypes, and a RangeIndex."""
-    assert list(df.columns) == frame_spec.names
-    assert {c: str(t) for c, t in df.dtypes.items()} == frame_spec.dtypes
-    assert isinstance(df.index, pd.RangeIndex)
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -103,7 +98,7 @@ def test_kind_name_sets_are_disjoint():
 def test_empty_input_gives_empty_frame(builder, frame_spec, empty):
     df = builder(empty)
     assert len(df) == 0
-    check_contract(df, frame_spec)
+    assert_contract(df, frame_spec)
 
 
 @pytest.mark.parametrize("empty", [{}, {"items": []}, {"memberList": []}, {"items": None},
@@ -111,19 +106,19 @@ def test_empty_input_gives_empty_frame(builder, frame_spec, empty):
 def test_empty_members_payloads(empty):
     df = build_members(empty)
     assert len(df) == 0
-    check_contract(df, MEMBERS)
+    assert_contract(df, MEMBERS)
 
 
 @pytest.mark.parametrize(("builder", "frame_spec"), PROFILE_BUILDERS)
 @pytest.mark.parametrize("junk", [[None, 3, "x", []], 5, "text", [{"foo": 1}]])
 def test_junk_profiles_never_crash(builder, frame_spec, junk):
-    check_contract(builder(junk), frame_spec)
+    assert_contract(builder(junk), frame_spec)
 
 
 # ---------------------------------------------------------------------------- members
 def test_members_real_members(members_body):
     df = build_members(members_body)
-    check_contract(df, MEMBERS)
+    assert_contract(df, MEMBERS)
     items = members_body["items"]
     assert len(df) == len(items)
     assert df["tag"].tolist() == [m["tag"] for m in items]
@@ -154,7 +149,7 @@ def test_members_old_capture_versus_trophies_feed_builder_base(members_body):
 
 def test_members_real_clan_member_list(clan_body):
     df = build_members(clan_body)
-    check_contract(df, MEMBERS)
+    assert_contract(df, MEMBERS)
     member_list = clan_body["memberList"]
     assert len(df) == len(member_list) == 48
     assert every(df["clan_tag"] == clan_body["tag"])
@@ -168,7 +163,7 @@ def test_members_real_clan_member_list(clan_body):
 
 def test_members_demo(demo_members, demo_clan, world):
     df = build_members(demo_members, clan_tag=world.clan_tag)
-    check_contract(df, MEMBERS)
+    assert_contract(df, MEMBERS)
     items = demo_members["items"]
     assert len(df) == len(items) > 0
     assert df["tag"].tolist() == [m["tag"] for m in items]
@@ -183,7 +178,7 @@ def test_members_demo(demo_members, demo_clan, world):
 # ---------------------------------------------------------------------------- players
 def test_players_real(player):
     df = build_players([player])
-    check_contract(df, PLAYERS)
+    assert_contract(df, PLAYERS)
     row = df.iloc[0]
     assert row["tag"] == "#2PP"
     assert row["town_hall"] == 18
@@ -222,7 +217,7 @@ def test_players_without_clan_and_old_names(player):
 
 def test_players_demo(demo_profiles):
     df = build_players(demo_profiles)
-    check_contract(df, PLAYERS)
+    assert_contract(df, PLAYERS)
     assert df["tag"].tolist() == [p["tag"] for p in demo_profiles]
     assert df["town_hall"].tolist() == [p["townHallLevel"] for p in demo_profiles]
     for i, p in enumerate(demo_profiles):
@@ -238,7 +233,7 @@ def test_players_demo(demo_profiles):
 # ------------------------------------------------------------------------------ units
 def test_units_real(player):
     df = build_units([player])
-    check_contract(df, UNITS)
+    assert_contract(df, UNITS)
     n = sum(len(player[k]) for k in ("troops", "heroes", "spells", "heroEquipment"))
     assert len(df) == n
     assert every(df["player_tag"] == "#2PP")
@@ -288,7 +283,7 @@ def test_units_super_troop_flag_and_bad_levels(player):
 
 def test_units_demo(demo_profiles):
     df = build_units(demo_profiles)
-    check_contract(df, UNITS)
+    assert_contract(df, UNITS)
     n = sum(len(p.get(k, [])) for p in demo_profiles
             for k in ("troops", "heroes", "spells", "heroEquipment"))
     assert len(df) == n
@@ -310,13 +305,13 @@ def test_units_demo(demo_profiles):
 def test_units_many_profiles_shape(player):
     df = build_units([player] * 50)
     assert len(df) == 50 * len(build_units(player))
-    check_contract(df, UNITS)
+    assert_contract(df, UNITS)
 
 
 # ----------------------------------------------------------------------- achievements
 def test_achievements_real(player):
     df = build_achievements([player])
-    check_contract(df, ACHIEVEMENTS)
+    assert_contract(df, ACHIEVEMENTS)
     items = player["achievements"]
     assert len(df) == len(items) == 54
     assert df["name"].tolist() == [a["name"] for a in items]
@@ -331,7 +326,7 @@ def test_achievements_real(player):
 
 def test_achievements_demo(demo_profiles):
     df = build_achievements(demo_profiles)
-    check_contract(df, ACHIEVEMENTS)
+    assert_contract(df, ACHIEVEMENTS)
     items = [a for p in demo_profiles for a in p["achievements"]]
     assert len(df) == len(items)
     assert df["stars"].tolist() == [a["stars"] for a in items]
@@ -432,7 +427,7 @@ def test_property_profile_builders_survive_mutation(player, data):
     profile = data.draw(mutated(base))
     for builder, frame_spec in PROFILE_BUILDERS:
         df = builder([profile, base])
-        check_contract(df, frame_spec)
+        assert_contract(df, frame_spec)
         # the untouched copy's rows come out exactly as on their own
         alone = builder([base])
         tail = df.iloc[len(df) - len(alone):].reset_index(drop=True)
@@ -446,7 +441,7 @@ def test_property_members_survive_mutation(real_payloads, data):
         body = copy.deepcopy(real_payloads[stem]["body"])
         body[key] = body[key][:4]
         changed = data.draw(mutated(body))
-        check_contract(build_members(changed), MEMBERS)
+        assert_contract(build_members(changed), MEMBERS)
 
 
 def _add_unknown(node, rand):
@@ -508,7 +503,7 @@ def test_property_missing_player_field_gives_na(player, field, bad, others):
     df = build_players([p, player])
     assert pd.isna(df.loc[0, _PLAYER_FIELDS[field]])
     assert not pd.isna(df.loc[1, _PLAYER_FIELDS[field]])
-    check_contract(df, PLAYERS)
+    assert_contract(df, PLAYERS)
 
 
 @_SETTINGS
@@ -524,7 +519,7 @@ def test_property_missing_member_field_gives_na(members_body, field, bad, rows):
     df = build_members({"items": items})
     col = df[_MEMBER_FIELDS[field]]
     assert col.isna().tolist() == [i in rows for i in range(len(items))]
-    check_contract(df, MEMBERS)
+    assert_contract(df, MEMBERS)
 
 
 @_SETTINGS
@@ -546,7 +541,7 @@ def test_property_missing_unit_field_gives_na(player, field, bad, key):
     assert df.drop(block.index)[column].notna().all()
     if field in ("level", "maxLevel"):
         assert block["progress"].isna().all()
-    check_contract(df, UNITS)
+    assert_contract(df, UNITS)
 
 
 def test_fixture_files_are_json(real_payloads):

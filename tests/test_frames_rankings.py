@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _checks import assert_contract
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,10 +31,6 @@ REAL_DIR = Path(__file__).resolve().parent / "fixtures" / "real"
 FRANCE = 32000087
 
 
-def assert_contract(df: pd.DataFrame, frame_spec) -> None:
-    assert list(df.columns) == frame_spec.names
-    assert {c: str(t) for c, t in df.dtypes.items()} == frame_spec.dtypes
-    assert isinstance(df.index, pd.RangeIndex)
 
 
 def na_to_none(values) -> list:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _checks import assert_contract
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,12 +22,6 @@ from cocframes.frames.reference import (
     build_leagues,
     build_locations,
 )
-
-
-def assert_contract(df: pd.DataFrame, frame_spec) -> None:
-    assert list(df.columns) == frame_spec.names
-    assert {c: str(t) for c, t in df.dtypes.items()} == frame_spec.dtypes
-    assert isinstance(df.index, pd.RangeIndex)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from _checks import every
+from _checks import assert_contract, every, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,10 +32,6 @@ WAR_FILES = ["currentwar_inwar", "currentwar_preparation", "currentwar_ended",
 SCORED_WARS = ["currentwar_inwar", "currentwar_ended", "clanwarleagues_war"]
 
 
-def assert_contract(df: pd.DataFrame, spec) -> None:
-    assert list(df.columns) == spec.names
-    assert {c: str(t) for c, t in df.dtypes.items()} == spec.dtypes
-    assert isinstance(df.index, pd.RangeIndex)
 
 
 def body(real_payloads, name: str) -> dict:
@@ -377,46 +373,10 @@ def test_demo_war_log(demo):
 
 # --- robustness: mutated real payloads -------------------------------------------------
 
-RETYPED = ["x", 7, 2.5, True, [], {}, None, "#0", -1]
 
 
-def paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    """Every path below ``node`` (keys and indices), skipping badge URLs."""
-    out = []
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
-        node, list) else ()
-    for key, child in items:
-        if key == "badgeUrls":
-            continue
-        out.append((*prefix, key))
-        out.extend(paths(child, (*prefix, key)))
-    return out
 
 
-def mutate(payload: Any, data: st.DataObject) -> Any:
-    """Return a copy of ``payload`` with 1-4 fields dropped, nulled, retyped or added."""
-    payload = copy.deepcopy(payload)
-    for _ in range(data.draw(st.integers(1, 4))):
-        found = paths(payload)
-        if not found:
-            break
-        path = found[data.draw(st.integers(0, len(found) - 1))]
-        parent = payload
-        for key in path[:-1]:
-            parent = parent[key]
-        key = path[-1]
-        action = data.draw(st.sampled_from(["drop", "null", "retype", "add"]))
-        if action == "drop":
-            del parent[key]
-        elif action == "null":
-            parent[key] = None
-        elif action == "retype":
-            parent[key] = data.draw(st.sampled_from(RETYPED))
-        elif isinstance(parent[key], dict):
-            parent[key]["unexpectedField"] = data.draw(st.sampled_from(RETYPED))
-        else:
-            parent[key] = {"unexpected": True}
-    return payload
 
 
 PROPERTY = settings(max_examples=50, deadline=None,
