@@ -88,3 +88,15 @@ def test_a_constant_of_the_wrong_type_is_na_on_both_paths():
     slow = python_only(build_player_rankings, items, kind="players", location_id="global")
     pd.testing.assert_frame_equal(fast, slow)
     assert fast["location_id"].isna().all()
+
+
+def test_a_field_missing_from_the_first_rows_is_still_read():
+    items = json.loads((REAL / "rankings_players.json").read_text())["body"]["items"]
+    items = copy.deepcopy(items)
+    for item in items[:2]:
+        item.pop("clan", None)
+    fast = build_player_rankings(items, kind="players")
+    slow = python_only(build_player_rankings, items, kind="players")
+    pd.testing.assert_frame_equal(fast, slow)
+    with_clan = [i for i, item in enumerate(items) if "clan" in item]
+    assert with_clan and fast.loc[with_clan, "clan_tag"].notna().all()

@@ -79,7 +79,9 @@ def _with_arrow(frame_spec: FrameSpec, rows: list[Mapping[str, Any]],
     except ImportError:  # pragma: no cover - pyarrow is a dependency; be safe anyway
         return None
     try:
-        table = pa.Table.from_pylist(rows)
+        # pa.array infers the struct type from every row (Table.from_pylist would take
+        # the first row's keys only and drop fields that first appear later).
+        table = pa.Table.from_struct_array(pa.array(rows))
         while any(pa.types.is_struct(f.type) for f in table.schema):
             table = table.flatten()
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError,
