@@ -9,7 +9,7 @@ filled from lists built in one pass per column, so a 25,000-row legend season bu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -44,9 +44,11 @@ __all__ = [
 ]
 
 
-def _previous_rank(values: Iterable[Any]) -> list[Any]:
-    # The API sends previousRank -1 for an entry that was not ranked last time.
-    return [None if v == -1 else v for v in values]
+def _unranked_last_time(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with ``previous_rank`` NA where the API sends -1 (not ranked last
+    time)."""
+    df["previous_rank"] = df["previous_rank"].mask(df["previous_rank"] == -1)
+    return df
 
 
 # ------------------------------------------------------------------------ player rankings
@@ -107,9 +109,7 @@ def build_player_rankings(items: Any, kind: str | None = None, *,
         "clan_tag": "clan.tag",
         "clan_name": "clan.name",
     }, constants={"kind": kind, "season_id": season_id, "location_id": location_id})
-    # The API sends previousRank -1 for an entry that was not ranked last time.
-    df["previous_rank"] = df["previous_rank"].mask(df["previous_rank"] == -1)
-    return df
+    return _unranked_last_time(df)
 
 
 # -------------------------------------------------------------------------- clan rankings
@@ -148,21 +148,13 @@ def build_clan_rankings(items: Any, kind: str | None = None) -> pd.DataFrame:
         else:
             kind = "clans"
     kind = kind_of(kind, CLAN_KINDS)
-    points_key = _CLAN_POINTS[kind]
-    locations = field_objs(rows, "location")
-    return CLAN_RANKINGS.build({
-        "kind": [kind] * len(rows),
-        "rank": [i.get("rank") for i in rows],
-        "previous_rank": _previous_rank(i.get("previousRank") for i in rows),
-        "tag": [i.get("tag") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "clan_level": [i.get("clanLevel") for i in rows],
-        "members": [i.get("members") for i in rows],
-        "points": [i.get(points_key) for i in rows],
-        "location_id": [x.get("id") for x in locations],
-        "location_name": [x.get("name") for x in locations],
-        "country_code": [x.get("countryCode") for x in locations],
-    })
+    df = build_from_paths(CLAN_RANKINGS, rows, {
+        "rank": "rank", "previous_rank": "previousRank", "tag": "tag", "name": "name",
+        "clan_level": "clanLevel", "members": "members", "points": _CLAN_POINTS[kind],
+        "location_id": "location.id", "location_name": "location.name",
+        "country_code": "location.countryCode",
+    }, constants={"kind": kind})
+    return _unranked_last_time(df)
 
 
 # ---------------------------------------------------------------------------- clan search

@@ -14,7 +14,8 @@ import pandas as pd
 from cocframes.frames._columns import (
     documented,
 )
-from cocframes.frames._payload import field_objs, items_of
+from cocframes.frames._paths import build_from_paths
+from cocframes.frames._payload import items_of
 from cocframes.frames.specs import LABELS, LEAGUES, LOCATIONS
 
 __all__ = ["LABELS", "LEAGUES", "LOCATIONS", "build_labels", "build_leagues", "build_locations"]
@@ -42,13 +43,9 @@ def kind_of(kind: str, aliases: Mapping[str, str]) -> str:
 @documented(LOCATIONS)
 def build_locations(items: Any) -> pd.DataFrame:
     """Return one row per location of a ``/locations`` payload (or its list of items)."""
-    rows = items_of(items)
-    return LOCATIONS.build({
-        "id": [i.get("id") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "is_country": [i.get("isCountry") for i in rows],
-        "country_code": [i.get("countryCode") for i in rows],
-        "localized_name": [i.get("localizedName") for i in rows],
+    return build_from_paths(LOCATIONS, items_of(items), {
+        "id": "id", "name": "name", "is_country": "isCountry", "country_code": "countryCode",
+        "localized_name": "localizedName",
     })
 
 
@@ -76,17 +73,11 @@ def build_leagues(items: Any, kind: str) -> pd.DataFrame:
         ValueError: for an unknown ``kind``.
     """
     kind = kind_of(kind, LEAGUE_KINDS)
-    rows = items_of(items)
-    icons = field_objs(rows, "iconUrls")
-    return LEAGUES.build({
-        "kind": [kind] * len(rows),
-        "id": [i.get("id") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "icon_tiny_url": [i.get("tiny") for i in icons],
-        "icon_small_url": [i.get("small") for i in icons],
-        "icon_medium_url": [i.get("medium") for i in icons],
-        "icon_large_url": [i.get("large") for i in icons],
-    })
+    return build_from_paths(LEAGUES, items_of(items), {
+        "id": "id", "name": "name", "icon_tiny_url": "iconUrls.tiny",
+        "icon_small_url": "iconUrls.small", "icon_medium_url": "iconUrls.medium",
+        "icon_large_url": "iconUrls.large",
+    }, constants={"kind": kind})
 
 
 # --------------------------------------------------------------------------------- labels
@@ -104,12 +95,7 @@ def build_labels(items: Any, kind: str) -> pd.DataFrame:
         ValueError: for an unknown ``kind``.
     """
     kind = kind_of(kind, LABEL_KINDS)
-    rows = items_of(items)
-    icons = field_objs(rows, "iconUrls")
-    return LABELS.build({
-        "kind": [kind] * len(rows),
-        "id": [i.get("id") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "icon_small_url": [i.get("small") for i in icons],
-        "icon_medium_url": [i.get("medium") for i in icons],
-    })
+    return build_from_paths(LABELS, items_of(items), {
+        "id": "id", "name": "name", "icon_small_url": "iconUrls.small",
+        "icon_medium_url": "iconUrls.medium",
+    }, constants={"kind": kind})
