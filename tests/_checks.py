@@ -74,3 +74,21 @@ def mutate(payload: Any, data: Any, *, leaves: tuple[str, ...] = ()) -> Any:
         else:
             parent[key] = {"unexpected": True}
     return payload
+
+
+def _json_strategies() -> tuple[Any, Any]:
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+                        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
+    values = st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+        max_leaves=6,
+    )
+    return scalars, values
+
+
+# Any JSON scalar (integers beyond 64 bits, NaN and infinities included) and any JSON value.
+JSON_SCALARS, JSON_VALUES = _json_strategies()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _checks import assert_contract
+from _checks import JSON_SCALARS, JSON_VALUES, assert_contract
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -373,14 +373,6 @@ def test_empty_gives_empty_frame(build, frame_spec, empty) -> None:
 
 
 # ------------------------------------------------------------------------------ property
-JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
-                         st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
-JSON_VALUES = st.recursive(
-    JSON_SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-    max_leaves=6,
-)
 
 
 def mutate(draw, value):
