@@ -367,18 +367,17 @@ class Client:
                        from_cache=True, stale=False, demo=demo)
 
     def _remember(self, key: str, response: Any, fetched: Fetched) -> Fetched:
-        """Keep a fresh 200 answer in the memo until it expires; return ``fetched``."""
+        """Keep a fresh 200 answer in the memo until it expires; return ``fetched``.
+
+        The deadline is the one requests-cache computed from the answer's Cache-Control;
+        an answer without one (``expires`` None) is not kept in memory.
+        """
         expires = getattr(response, "expires", None)
-        if expires is not None:
-            if expires.tzinfo is None:
-                expires = expires.replace(tzinfo=timezone.utc)
-            deadline = expires.timestamp()
-        else:
-            control = response.headers.get("Cache-Control", "")
-            ages = [p.strip()[8:] for p in control.split(",") if p.strip().startswith("max-age=")]
-            if not ages or not ages[0].isdigit():
-                return fetched
-            deadline = time.time() + int(ages[0])
+        if expires is None:
+            return fetched
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=timezone.utc)
+        deadline = expires.timestamp()
         size = len(response.content or b"")
         if size > _MEMO_BYTES // 4:  # a huge answer would push out everything else
             return fetched
