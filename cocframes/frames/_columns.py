@@ -117,24 +117,17 @@ def convert_list(values: list[Any], dtype: str) -> pd.Series:
     when every value already has the column's Python type (or is None), else through
     :func:`convert`, which coerces value by value."""
     import pandas as pd
+    import pyarrow as pa
 
     kinds = FAST_KINDS.get(dtype)
     if values and kinds is not None and set(map(type, values)) <= kinds:
         try:
-            import pyarrow as pa
-        except ImportError:  # pragma: no cover - pyarrow is a dependency
-            pa = None
-        if pa is not None:
-            try:
-                array = pa.array(values, type=ARROW_TYPES[dtype]())
-            except (pa.ArrowInvalid, OverflowError):  # e.g. an integer beyond 64 bits
-                return convert(pd.Series(values, dtype=object), dtype)
-            if dtype == CATEGORY:
-                return pd.Series(array.to_pandas(), dtype="category")
-            return pd.Series(array.to_pandas(types_mapper=arrow_to_pandas().get))
+            array = pa.array(values, type=ARROW_TYPES[dtype]())
+        except (pa.ArrowInvalid, OverflowError):  # e.g. an integer beyond 64 bits
+            return convert(pd.Series(values, dtype=object), dtype)
         if dtype == CATEGORY:
-            return pd.Series(pd.Categorical(values))
-        return pd.Series(pd.array(values, dtype=dtype))
+            return pd.Series(array.to_pandas(), dtype="category")
+        return pd.Series(array.to_pandas(types_mapper=arrow_to_pandas().get))
     return convert(pd.Series(values, dtype=object), dtype)
 
 

@@ -74,10 +74,8 @@ def _with_arrow(frame_spec: FrameSpec, rows: list[Mapping[str, Any]],
     """The frame read by Arrow, or ``None`` when the rows are not uniform enough for it."""
     if not rows:
         return None
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow is a dependency; be safe anyway
-        return None
+    import pyarrow as pa
+
     try:
         # pa.array infers the struct type from every row (Table.from_pylist would take
         # the first row's keys only and drop fields that first appear later).
