@@ -20,9 +20,9 @@ def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5) -> None:
     """Print a frame's title, its size and the first ``rows`` rows of ``columns``."""
     print(f"\n{title}: {len(df)} rows x {len(df.columns)} columns")
     if len(df):
-        shown = df[list(columns)].head(rows).copy()
-        for name in shown.select_dtypes("datetimetz").columns:
-            shown[name] = shown[name].dt.strftime("%Y-%m-%d %H:%M")
+        from cocframes.views import to_the_minute
+
+        shown = to_the_minute(df[list(columns)].head(rows))
         print(shown.to_string(index=False, max_colwidth=22))
 
 

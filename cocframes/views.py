@@ -175,14 +175,18 @@ def png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def to_the_minute(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` for display, its UTC datetimes as ``YYYY-MM-DD HH:MM`` text."""
+    shown = df.copy()
+    for name in shown.select_dtypes("datetimetz").columns:
+        shown[name] = shown[name].dt.strftime("%Y-%m-%d %H:%M")
+    return shown
+
+
 def html_table(df: pd.DataFrame, max_rows: int | None = None) -> str:
     """Return ``df`` as an HTML table (no index; NA as blank; datetimes to the minute)."""
-    shown = df.copy()
-    for name in shown.columns:
-        if isinstance(shown[name].dtype, pd.DatetimeTZDtype):
-            shown[name] = shown[name].dt.strftime("%Y-%m-%d %H:%M")
-    return shown.to_html(index=False, na_rep="", max_rows=max_rows, border=0,
-                         classes="cocframes-table", escape=True)
+    return to_the_minute(df).to_html(index=False, na_rep="", max_rows=max_rows, border=0,
+                                     classes="cocframes-table", escape=True)
 
 
 def _columns(df: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
