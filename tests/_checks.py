@@ -68,9 +68,9 @@ def mutate(payload: Any, data: Any, *, leaves: tuple[str, ...] = ()) -> Any:
         elif action == "null":
             parent[key] = None
         elif action == "retype":
-            parent[key] = data.draw(st.sampled_from(RETYPED))
+            parent[key] = copy.deepcopy(data.draw(st.sampled_from(RETYPED)))
         elif isinstance(parent[key], dict):
-            parent[key]["unexpectedField"] = data.draw(st.sampled_from(RETYPED))
+            parent[key]["unexpectedField"] = copy.deepcopy(data.draw(st.sampled_from(RETYPED)))
         else:
             parent[key] = {"unexpected": True}
     return payload
