@@ -63,21 +63,25 @@ class FrameSpec:
         """Return an empty frame with this spec's columns and dtypes."""
         return self.build([])
 
-    def build(self, records: Iterable[Mapping[str, Any]] | Mapping[str, list[Any]]) -> pd.DataFrame:
-        """Return a frame of ``records`` (row dicts, or a dict of column lists) with exactly
-        this spec's columns, in order, with their dtypes; missing values are NA."""
+    def build(self, records: Iterable[Mapping[str, Any]] | Mapping[str, list[Any]],
+              length: int | None = None) -> pd.DataFrame:
+        """Return a frame of ``records`` (row dicts, or a dict of columns: lists, 1-D object
+        arrays, or arrays already of the column's dtype) with exactly this spec's columns, in
+        order, with their dtypes; missing values are NA. ``length``: the number of rows when
+        columns are given whole (needed only when none is)."""
         import pandas as pd
 
         if isinstance(records, Mapping):
-            # Columns given as lists: convert each list directly (no object frame first).
-            lists = {k: v if isinstance(v, list) else list(v) for k, v in records.items()}
-            n = len(next(iter(lists.values()))) if lists else 0
+            # Columns given whole: convert each directly (no object frame first).
+            lists = {k: v if isinstance(v, list) or getattr(v, "ndim", 0) == 1 else list(v)
+                     for k, v in records.items()}
+            n = length if length is not None else len(next(iter(lists.values()), ()))
             fast = {}
             for col in self.columns:
                 values = lists.get(col.name)
-                fast[col.name] = convert_list(values if values is not None else [None] * n,
+                fast[col.name] = convert_list(values if values is not None else _nulls(n),
                                               col.dtype)
-            return pd.DataFrame(fast, index=pd.RangeIndex(n))
+            return pd.DataFrame(fast, index=pd.RangeIndex(n), copy=False)
         else:
             raw = pd.DataFrame.from_records(list(records))
         n = len(raw)
@@ -103,32 +107,95 @@ class FrameSpec:
         return "\n".join(f"    {c.name} ({c.dtype}): {c.doc}" for c in self.columns)
 
 
-FAST_KINDS = {
-    STRING: frozenset({str, type(None)}),
-    CATEGORY: frozenset({str, type(None)}),
-    INT: frozenset({int, type(None)}),
-    FLOAT: frozenset({int, float, type(None)}),
-    BOOL: frozenset({bool, type(None)}),
+# What pandas.api.types.infer_dtype (NA skipped) may call a column of each dtype for its values
+# to be taken as they are, in one compiled step; anything else is coerced value by value by
+# convert(). "empty" is an all-NA column. Fractions are not "integer", booleans not numbers.
+UNIFORM = {
+    STRING: frozenset({"string", "empty"}),
+    CATEGORY: frozenset({"string", "empty"}),
+    INT: frozenset({"integer", "empty"}),
+    FLOAT: frozenset({"integer", "floating", "mixed-integer-float", "empty"}),
+    BOOL: frozenset({"boolean", "empty"}),
 }
 
 
-def convert_list(values: list[Any], dtype: str) -> pd.Series:
-    """Return the list ``values`` as a column of ``dtype``: in one compiled step (Arrow)
-    when every value already has the column's Python type (or is None), else through
-    :func:`convert`, which coerces value by value."""
+def convert_list(values: Any, dtype: str) -> pd.Series:
+    """Return ``values`` (a list, a 1-D object array or an array already of ``dtype``) as a
+    column of ``dtype``: in one compiled step (Arrow) when every value already has the
+    column's JSON type or is missing, else through :func:`convert`, which coerces value by
+    value. Both give the same column."""
     import pandas as pd
-    import pyarrow as pa
 
-    kinds = FAST_KINDS.get(dtype)
-    if values and kinds is not None and set(map(type, values)) <= kinds:
-        try:
-            array = pa.array(values, type=ARROW_TYPES[dtype]())
-        except (pa.ArrowInvalid, OverflowError):  # e.g. an integer beyond 64 bits
-            return convert(pd.Series(values, dtype=object), dtype)
-        if dtype == CATEGORY:
-            return pd.Series(array.to_pandas(), dtype="category")
-        return pd.Series(array.to_pandas(types_mapper=arrow_to_pandas().get))
+    if isinstance(values, pd.api.extensions.ExtensionArray) and str(values.dtype) == dtype:
+        return pd.Series(values, copy=False)
+    fast = uniform_array(values, dtype)
+    if fast is not None:
+        return pd.Series(fast, copy=False)
     return convert(pd.Series(values, dtype=object), dtype)
+
+
+def uniform_array(values: Any, dtype: str) -> Any:
+    """Return ``values`` as a pandas array of ``dtype`` made by Arrow, or ``None`` when a
+    value does not have the column's JSON type (or does not fit, e.g. beyond 64 bits)."""
+    import pyarrow as pa
+    from pandas.api.types import infer_dtype
+
+    uniform = UNIFORM.get(dtype)
+    if uniform is None:
+        return None  # datetimes are parsed by convert()
+    if dtype == CATEGORY:
+        return _categorical(values) if infer_dtype(values, skipna=True) in uniform else None
+    # Arrow refuses anything but text in a string column itself; numbers need the check, as
+    # Arrow would cut 1.5 to 1 in an integer column.
+    kind = "string" if dtype == STRING else infer_dtype(values, skipna=True)
+    if kind not in uniform:
+        return None
+    if kind == "empty":
+        array = pa.nulls(len(values), ARROW_TYPES[dtype]())
+    elif kind == "integer" and dtype == INT and (whole := _all_int64(values)) is not None:
+        return whole
+    else:
+        try:
+            # from_pandas: a NaN (a key missing from a row, as pandas reads it) becomes null
+            array = pa.array(values, type=ARROW_TYPES[dtype](), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            return None
+    return arrow_to_pandas()[array.type].__from_arrow__(array)
+
+
+def _all_int64(integers: Any) -> Any:
+    """Return Python integers as an Int64 array when none is missing and all fit in 64 bits
+    (the common case, in one numpy step), else ``None``."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        values = np.asarray(integers, dtype=object).astype(np.int64)
+    except (TypeError, ValueError, OverflowError):  # None, NaN, or beyond 64 bits
+        return None
+    return pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool))
+
+
+def _categorical(texts: Any) -> Any:
+    """Return text values (NA among them) as a pandas Categorical with sorted categories (as
+    ``astype("category")`` gives)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, words = pd.factorize(np.asarray(texts, dtype=object))
+    order = np.argsort(words)
+    rank = np.empty(len(words) + 1, dtype=codes.dtype)
+    rank[order] = np.arange(len(words))
+    rank[-1] = -1  # NA keeps code -1
+    return pd.Categorical.from_codes(rank[codes], categories=words[order],
+                                     validate=False)  # codes made above, all in range
+
+
+def _nulls(n: int) -> Any:
+    """An all-missing object column of ``n`` rows."""
+    import numpy as np
+
+    return np.full(n, None, dtype=object)
 
 
 def _arrow_type(name: str) -> Any:
@@ -161,11 +228,11 @@ def convert(values: pd.Series, dtype: str) -> pd.Series:
     values = pd.Series(values).reset_index(drop=True)
     if dtype == STRING:
         return values.map(_as_text).astype("string")
-    if dtype in (INT, FLOAT):
+    if dtype == INT:
+        # value by value: a detour through floats would round integers beyond 2**53
+        return pd.Series(pd.array([_as_int(v) for v in values], dtype=INT))
+    if dtype == FLOAT:
         numbers = pd.to_numeric(values.where(values.map(_is_number), None), errors="coerce")
-        if dtype == INT:
-            whole = numbers.where(numbers.isna() | (numbers == numbers.round()))
-            return whole.astype("Float64").astype(INT)
         return numbers.astype(FLOAT)
     if dtype == BOOL:
         return values.map(lambda v: v if isinstance(v, bool) else None).astype(BOOL)
@@ -183,6 +250,15 @@ def _as_text(value: Any) -> str | None:
             value, (dict, list)):
         return None
     return str(value)
+
+
+def _as_int(value: Any) -> int | None:
+    """Return a JSON number as an int64 value if it is a whole number that fits, else None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63:
+        return value
+    return None
 
 
 def _is_number(value: Any) -> bool:

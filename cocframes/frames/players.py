@@ -19,6 +19,7 @@ and :data:`SUPER_TROOPS` (names of the home village) tell them apart in :func:`b
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import Any
 
 import pandas as pd
@@ -26,8 +27,12 @@ import pandas as pd
 from cocframes.frames._columns import (
     BOOL,
     FLOAT,
+    INT,
+    STRING,
+    convert_list,
     documented,
 )
+from cocframes.frames._paths import read_fields
 from cocframes.frames._payload import obj, objs
 from cocframes.frames.specs import ACHIEVEMENTS, MEMBERS, PLAYERS, UNITS
 
@@ -166,14 +171,40 @@ _UNIT_LISTS = (("troops", "troop"), ("heroes", "hero"), ("spells", "spell"),
                ("heroEquipment", "hero_equipment"))
 
 
-def _troop_kind(name: str | None) -> str:
-    if name in PETS:
-        return "pet"
-    if name in SIEGE_MACHINES:
-        return "siege_machine"
-    if name in SUPER_TROOPS:
-        return "super_troop"
-    return "troop"
+# troop name → its kind where not "troop"
+_TROOP_KINDS: dict[str, str] = {**dict.fromkeys(SUPER_TROOPS, "super_troop"),
+                                **dict.fromkeys(SIEGE_MACHINES, "siege_machine"),
+                                **dict.fromkeys(PETS, "pet")}
+
+
+# every kind, sorted as the categories of the kind column are; and troop name → kind code
+_KINDS = sorted({base for _, base in _UNIT_LISTS} | set(_TROOP_KINDS.values()))
+_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
+_TROOP_CODES = {name: _KIND_CODES[kind] for name, kind in _TROOP_KINDS.items()}
+_TROOP_CODE = _KIND_CODES["troop"]
+
+
+def _unit_lists(players: list[Mapping[str, Any]], pick: Any
+                ) -> tuple[list[Mapping[str, Any]], list[tuple[int, str, int]]]:
+    """Return every unit of ``players`` in order, and the runs they came in: (player index,
+    base kind, count) per unit list; ``pick`` turns a list's value into its items."""
+    units: list[Mapping[str, Any]] = []
+    runs: list[tuple[int, str, int]] = []
+    for i, p in enumerate(players):
+        for key, base in _UNIT_LISTS:
+            items = pick(p.get(key))
+            if items:
+                units += items
+                runs.append((i, base, len(items)))
+    return units, runs
+
+
+def _listed(value: Any) -> Any:
+    return value if isinstance(value, (list, tuple)) else ()
+
+
+def _troop_kind(name: Any) -> str:
+    return _TROOP_KINDS.get(name, "troop") if isinstance(name, str) else "troop"
 
 
 @documented(UNITS)
@@ -186,49 +217,77 @@ def build_units(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFr
     inside each hero is not repeated: it sets ``equipment_hero`` / ``equipped`` of the
     matching ``heroEquipment`` row.
     """
-    player_tag: list[Any] = []
-    player_name: list[Any] = []
-    player_th: list[Any] = []
-    kind: list[str] = []
-    units: list[dict] = []
-    worn: list[Any] = []  # hero of each hero_equipment row, None when unequipped
-    for p in _profiles(profiles):
-        wearer = _wearers(p.get("heroes"))
-        for key, base in _UNIT_LISTS:
-            items = objs(p.get(key))
-            if not items:
-                continue
-            n = len(items)
-            player_tag += [p.get("tag")] * n
-            player_name += [p.get("name")] * n
-            player_th += [p.get("townHallLevel")] * n
-            units += items
-            if base == "troop":
-                kind += [_troop_kind(_name(u)) for u in items]
-            else:
-                kind += [base] * n
-            if base == "hero_equipment":
-                worn += [wearer.get(_name(u)) for u in items]
-            else:
-                worn += [_NOT_EQUIPMENT] * n
+    import numpy as np
+
+    players = _profiles(profiles)
+    units, runs = _unit_lists(players, _listed)
+    if not set(map(type, units)) <= {dict}:  # a list item that is not an object: drop it
+        units, runs = _unit_lists(players, objs)
+    if not units:
+        return UNITS.empty()
+    n = len(units)
+    names, village, level, max_level, super_active = read_fields(
+        units, ["name", "village", "level", "maxLevel", "superTroopIsActive"])
+    counts = [count for _, _, count in runs]
+    owner = np.repeat(np.array([i for i, _, _ in runs], dtype=np.intp), counts)
+    kind, equipment_hero, equipped = _kinds_and_wearers(players, runs, names)
+
+    def per_player(values: list[Any], dtype: str) -> Any:
+        return convert_list(values, dtype).array.take(owner)
+
     df = UNITS.build({
-        "player_tag": player_tag,
-        "player_name": player_name,
-        "player_town_hall": player_th,
+        "player_tag": per_player([p.get("tag") for p in players], STRING),
+        "player_name": per_player([p.get("name") for p in players], STRING),
+        "player_town_hall": per_player([p.get("townHallLevel") for p in players], INT),
         "kind": kind,
-        "name": [u.get("name") for u in units],
-        "village": [u.get("village") for u in units],
-        "level": [u.get("level") for u in units],
-        "max_level": [u.get("maxLevel") for u in units],
-        "super_troop_active": [u.get("superTroopIsActive") for u in units],
-        "equipment_hero": [None if w is _NOT_EQUIPMENT else w for w in worn],
-        "equipped": [None if w is _NOT_EQUIPMENT else w is not None for w in worn],
-    })
-    df["progress"] = (df["level"] / df["max_level"].where(df["max_level"] > 0)).astype(FLOAT)
+        "name": names,
+        "village": village,
+        "level": level,
+        "max_level": max_level,
+        "super_troop_active": super_active,
+        "equipment_hero": equipment_hero,
+        "equipped": equipped,
+    }, length=n)
+    level_now = df["level"].to_numpy(dtype="float64", na_value=np.nan)
+    level_max = df["max_level"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        ratio = level_now / np.where(level_max > 0, level_max, np.nan)
+    df["progress"] = pd.array(ratio, dtype=FLOAT)  # NaN (a level missing, max 0) → NA
     return df
 
 
-_NOT_EQUIPMENT = object()
+def _kinds_and_wearers(players: list[Mapping[str, Any]], runs: list[tuple[int, str, int]],
+                       names: Any) -> tuple[Any, Any, Any]:
+    """Return the ``kind``, ``equipment_hero`` and ``equipped`` columns of the units read in
+    ``runs`` (see :func:`_unit_lists`), whose names are ``names``."""
+    import numpy as np
+
+    n = len(names)
+    counts = [count for _, _, count in runs]
+    kind = np.repeat(np.array([_KIND_CODES[base] for _, base, _ in runs], dtype=np.int8), counts)
+    equipment_hero = np.full(n, None, dtype=object)
+    equipped, not_equipment = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    start = 0
+    for i, base, count in runs:
+        stop = start + count
+        segment = names[start:stop]
+        if base == "troop":
+            try:
+                kind[start:stop] = list(map(_TROOP_CODES.get, segment, repeat(_TROOP_CODE)))
+            except TypeError:  # an unhashable name (a list where text belongs)
+                kind[start:stop] = [_KIND_CODES[_troop_kind(v)] for v in segment]
+        elif base == "hero_equipment":
+            wearer = _wearers(players[i].get("heroes"))
+            try:  # a name that is not text finds nothing: wearers are keyed by text
+                worn = list(map(wearer.get, segment))
+            except TypeError:  # an unhashable name
+                worn = [wearer.get(v) if isinstance(v, str) else None for v in segment]
+            equipment_hero[start:stop] = worn
+            equipped[start:stop] = [w is not None for w in worn]
+            not_equipment[start:stop] = False
+        start = stop
+    kinds = pd.Categorical.from_codes(kind, categories=_KINDS).remove_unused_categories()
+    return kinds, equipment_hero, pd.arrays.BooleanArray(equipped, mask=not_equipment)
 
 
 def _wearers(heroes: Any) -> dict[str, Any]:
@@ -237,8 +296,7 @@ def _wearers(heroes: Any) -> dict[str, Any]:
     for hero in objs(heroes):
         hero_name = _name(hero)
         for eq in objs(hero.get("equipment")):
-            eq_name = _name(eq)
-            if eq_name is not None and eq_name not in out:
+            if isinstance(eq_name := eq.get("name"), str) and eq_name not in out:
                 out[eq_name] = hero_name
     return out
 

@@ -47,7 +47,10 @@ __all__ = [
 def _unranked_last_time(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with ``previous_rank`` NA where the API sends -1 (not ranked last
     time)."""
-    df["previous_rank"] = df["previous_rank"].mask(df["previous_rank"] == -1)
+    previous = df["previous_rank"]
+    values = previous.to_numpy(dtype="int64", na_value=0)
+    df["previous_rank"] = pd.arrays.IntegerArray(
+        values, previous.isna().to_numpy() | (values == -1))
     return df
 
 
