@@ -79,8 +79,8 @@ class FrameSpec:
             fast = {}
             for col in self.columns:
                 values = lists.get(col.name)
-                fast[col.name] = convert_list(values if values is not None else _nulls(n),
-                                              col.dtype)
+                fast[col.name] = (convert_list(values, col.dtype) if values is not None
+                                  else repeated(None, col.dtype, n))
             return pd.DataFrame(fast, index=pd.RangeIndex(n), copy=False)
         else:
             raw = pd.DataFrame.from_records(list(records))
@@ -191,11 +191,12 @@ def _categorical(texts: Any) -> Any:
                                      validate=False)  # codes made above, all in range
 
 
-def _nulls(n: int) -> Any:
-    """An all-missing object column of ``n`` rows."""
+def repeated(value: Any, dtype: str, n: int) -> Any:
+    """Return a pandas array of ``dtype`` holding ``value`` ``n`` times: the value converted
+    once, as :func:`convert_list` would convert it, then repeated."""
     import numpy as np
 
-    return np.full(n, None, dtype=object)
+    return convert_list([value], dtype).array.take(np.zeros(n, dtype=np.intp))
 
 
 def _arrow_type(name: str) -> Any:

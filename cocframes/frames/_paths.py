@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from cocframes.frames._columns import FrameSpec, convert_list
+from cocframes.frames._columns import FrameSpec, repeated
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,15 +28,11 @@ def build_from_paths(frame_spec: FrameSpec, rows: list[Mapping[str, Any]],
                      ) -> pd.DataFrame:
     """Return ``frame_spec``'s frame of ``rows``: each column from its path in ``paths`` or
     its value in ``constants`` (the same for every row); any other column is NA."""
-    import numpy as np
-
     read = read_paths(rows, paths.values())
     columns: dict[str, Any] = {name: read[path] for name, path in paths.items() if path in read}
     dtypes = frame_spec.dtypes
     for name, value in (constants or {}).items() if rows else ():
-        # one value converted, then repeated: the same column as n values converted
-        columns[name] = convert_list([value], dtypes[name]).array.take(
-            np.zeros(len(rows), dtype=np.intp))
+        columns[name] = repeated(value, dtypes[name], len(rows))
     return frame_spec.build(columns, length=len(rows))
 
 
@@ -71,9 +67,13 @@ def read_paths(rows: Sequence[Mapping[str, Any]], paths: Iterable[str]) -> dict[
 def _objects(values: np.ndarray) -> np.ndarray:
     """Return which of ``values`` are JSON objects (a boolean mask)."""
     import numpy as np
+    from pandas.api.types import infer_dtype
 
+    # a key no row has (all NA, checked in C) needs no look at each value
+    if infer_dtype(values, skipna=True) == "empty":
+        return np.zeros(len(values), dtype=bool)
     mappings = {kind for kind in set(map(type, values)) if issubclass(kind, Mapping)}
-    if not mappings:  # e.g. a key no row has: skip the per-value check
+    if not mappings:
         return np.zeros(len(values), dtype=bool)
     # isinstance(v, dict) stays in C; the Mapping ABC is asked only if other mappings occur
     kinds: Any = dict if mappings == {dict} else (dict, Mapping)
