@@ -51,8 +51,9 @@ DEMO_RATE = 1000.0
 # more), least recently used first out.
 _MEMO_BYTES = 16 * 2**20
 
-class _NotInMemory(Exception):
-    """Raised inside :meth:`Client.many`'s memory-only pass when an answer is not in memory."""
+class _NotLocal(Exception):
+    """Raised inside :meth:`Client.many`'s local pass when an answer is neither in memory nor
+    fresh in the cache file."""
 
 
 # Path parameters that hold tags (normalised and validated before any request).
@@ -336,14 +337,14 @@ class Client:
             if remembered is not None:
                 self._count("cache_hits")
                 return remembered
-        if getattr(self._in_pool, "memory_only", False):
-            raise _NotInMemory
         if cacheable and not refresh:
             hit = self.session.request(method, url, params=params, only_if_cached=True,
                                        timeout=self.timeout)
             if hit.status_code == 200:
                 self._count("cache_hits")
                 return self._remember(key, hit, self._fetched(hit, path))
+        if getattr(self._in_pool, "local_only", False):
+            raise _NotLocal
         if self.offline:
             stale = self._stale(method, url, params)
             if stale is not None:
@@ -586,7 +587,7 @@ class Client:
         workers = max(4, min(64, int(self.total_rate * 2)))
         bar = self._progress_bar(len(items), description, progress)
         try:
-            start = self._answer_from_memory(func, items, results, failures, bar)
+            start = self._answer_locally(func, items, results, failures, bar)
             if start == len(items):
                 return BulkResult(items, results, failures)
             with self._executor(workers) as pool:
@@ -604,12 +605,13 @@ class Client:
                 bar.close()
         return BulkResult(items, results, failures)
 
-    def _answer_from_memory(self, func: Callable[[T], R], items: list[T],
-                            results: list[R | None], failures: dict[T, Exception],
-                            bar: Any) -> int:
-        """Answer the leading items whose answers are all kept in memory in this thread
-        (dispatching them to threads would cost more than answering them); return the index
-        of the first item that needs the network or the cache file.
+    def _answer_locally(self, func: Callable[[T], R], items: list[T],
+                        results: list[R | None], failures: dict[T, Exception],
+                        bar: Any) -> int:
+        """Answer in this thread the leading items whose answers are in memory or fresh in
+        the cache file (dispatching them to threads would cost more than answering them:
+        a new thread waits for the GIL to start); return the index of the first item that
+        needs the network.
 
         Only for this client's own request methods (``client.get_player``,
         ``functools.partial(client.call, ...)``): running them can be abandoned half-way
@@ -618,12 +620,12 @@ class Client:
         target = getattr(func, "func", func)
         if getattr(target, "__self__", None) is not self:
             return 0
-        self._in_pool.memory_only = True
+        self._in_pool.local_only = True
         try:
             for i, item in enumerate(items):
                 try:
                     results[i] = func(item)
-                except _NotInMemory:
+                except _NotLocal:
                     return i
                 except (CocError, LookupError, ValueError, TypeError) as exc:
                     failures[item] = exc
@@ -631,7 +633,7 @@ class Client:
                     bar.update(1)
             return len(items)
         finally:
-            self._in_pool.memory_only = False
+            self._in_pool.local_only = False
 
     @contextlib.contextmanager
     def _executor(self, workers: int) -> Iterator[ThreadPoolExecutor]:

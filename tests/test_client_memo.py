@@ -1,6 +1,7 @@
 """Answers kept in memory: a warm call costs no request and no cache read, but only while the
 API's Cache-Control says the answer is fresh; refresh=True and clear_cache() bypass or forget
-it; the memory it holds is bounded; bulk fetches reuse one thread pool, nested ones too."""
+it; the memory it holds is bounded; bulk fetches reuse one thread pool, nested ones too, and
+answer what memory or the cache file holds in the calling thread."""
 
 from __future__ import annotations
 
@@ -117,6 +118,33 @@ def test_a_warm_bulk_fetch_is_answered_in_the_calling_thread(client, monkeypatch
     assert threads == {threading.current_thread()}
     assert warm.results == cold.results and not warm.failures
     assert len(responses.calls) == len(tags)
+
+
+@responses.activate
+def test_a_bulk_fetch_on_a_warm_cache_file_is_answered_in_the_calling_thread(tmp_path):
+    # a restarted kernel: nothing in memory, every answer fresh in the cache file; starting
+    # pool threads (slow while others hold the GIL) would cost more than reading the file
+    import threading
+
+    tags = [f"#{c}PP" for c in "2890PYLQ"]
+    for tag in tags:
+        responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
+    with Client(token="T", cache_dir=tmp_path, rate=1000, progress=False) as first:
+        cold = first.many(first.get_player, tags)
+    with Client(token="T", cache_dir=tmp_path, rate=1000, progress=False) as restarted:
+        threads = set()
+        original = restarted.session.request
+
+        def spy(*args, **kwargs):
+            threads.add(threading.current_thread())
+            return original(*args, **kwargs)
+
+        restarted.session.request = spy
+        warm = restarted.many(restarted.get_player, tags)
+        assert threads == {threading.current_thread()}
+        assert restarted.stats().cache_hits == len(tags)
+    assert warm.results == cold.results and not warm.failures
+    assert len(responses.calls) == len(tags), "no request from the restarted client"
 
 
 @responses.activate
