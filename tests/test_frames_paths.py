@@ -208,3 +208,15 @@ def test_coercion_keeps_integers_beyond_float_precision_exact():
     column = _columns.convert(values, "Int64")
     assert column[0] == 2**53 + 1 and column[2] == 2
     assert column[[1, 3, 4, 5]].isna().all(), "NA, a fraction, a boolean, beyond 64 bits"
+
+
+def test_achievements_read_in_compiled_code_are_the_ones_python_reads():
+    from cocframes.frames.players import build_achievements
+
+    profiles = [real_player(), copy.deepcopy(real_player())]
+    profiles[1]["achievements"][0]["stars"] = "3"    # odd values: coerced, not typed
+    profiles[1]["achievements"].insert(1, "not an object")
+    fast = build_achievements(profiles)
+    assert len(fast) == 2 * len(real_player()["achievements"])
+    assert pd.isna(fast.loc[len(fast) // 2, "stars"])
+    pd.testing.assert_frame_equal(fast, slow(build_achievements, profiles))

@@ -232,13 +232,10 @@ def build_units(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFr
     owner = np.repeat(np.array([i for i, _, _ in runs], dtype=np.intp), counts)
     kind, equipment_hero, equipped = _kinds_and_wearers(players, runs, names)
 
-    def per_player(values: list[Any], dtype: str) -> Any:
-        return convert_list(values, dtype).array.take(owner)
-
     df = UNITS.build({
-        "player_tag": per_player([p.get("tag") for p in players], STRING),
-        "player_name": per_player([p.get("name") for p in players], STRING),
-        "player_town_hall": per_player([p.get("townHallLevel") for p in players], INT),
+        "player_tag": _per_row(players, "tag", STRING, owner),
+        "player_name": _per_row(players, "name", STRING, owner),
+        "player_town_hall": _per_row(players, "townHallLevel", INT, owner),
         "kind": kind,
         "name": names,
         "village": village,
@@ -254,6 +251,12 @@ def build_units(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFr
         ratio = level_now / np.where(level_max > 0, level_max, np.nan)
     df["progress"] = pd.array(ratio, dtype=FLOAT)  # NaN (a level missing, max 0) → NA
     return df
+
+
+def _per_row(players: list[Mapping[str, Any]], key: str, dtype: str, owner: Any) -> Any:
+    """Return the players' values of ``key`` as a column of ``dtype`` with one value per row,
+    ``owner`` giving each row's player (index into ``players``)."""
+    return convert_list([p.get(key) for p in players], dtype).array.take(owner)
 
 
 def _kinds_and_wearers(players: list[Mapping[str, Any]], runs: list[tuple[int, str, int]],
@@ -306,25 +309,25 @@ def _wearers(heroes: Any) -> dict[str, Any]:
 def build_achievements(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.DataFrame:
     """Return one row per player × achievement from player profiles (bodies of
     ``/players/{tag}``; one body alone is accepted too)."""
-    player_tag: list[Any] = []
-    player_name: list[Any] = []
-    rows: list[dict] = []
-    for p in _profiles(profiles):
-        items = objs(p.get("achievements"))
-        player_tag += [p.get("tag")] * len(items)
-        player_name += [p.get("name")] * len(items)
-        rows += items
+    import numpy as np
+
+    players = _profiles(profiles)
+    lists = [objs(p.get("achievements")) for p in players]
+    rows = [a for items in lists for a in items]
+    owner = np.repeat(np.arange(len(players), dtype=np.intp), [len(items) for items in lists])
+    name, stars, value, target, info, completion, village = read_fields(
+        rows, ["name", "stars", "value", "target", "info", "completionInfo", "village"])
     df = ACHIEVEMENTS.build({
-        "player_tag": player_tag,
-        "player_name": player_name,
-        "name": [a.get("name") for a in rows],
-        "stars": [a.get("stars") for a in rows],
-        "value": [a.get("value") for a in rows],
-        "target": [a.get("target") for a in rows],
-        "info": [a.get("info") for a in rows],
-        "completion_info": [a.get("completionInfo") for a in rows],
-        "village": [a.get("village") for a in rows],
-    })
+        "player_tag": _per_row(players, "tag", STRING, owner),
+        "player_name": _per_row(players, "name", STRING, owner),
+        "name": name,
+        "stars": stars,
+        "value": value,
+        "target": target,
+        "info": info,
+        "completion_info": completion,
+        "village": village,
+    }, length=len(rows))
     df["completed"] = df["stars"].eq(3).astype(BOOL)
     return df
 
