@@ -220,3 +220,18 @@ def test_achievements_read_in_compiled_code_are_the_ones_python_reads():
     assert len(fast) == 2 * len(real_player()["achievements"])
     assert pd.isna(fast.loc[len(fast) // 2, "stars"])
     pd.testing.assert_frame_equal(fast, slow(build_achievements, profiles))
+
+
+@pytest.mark.parametrize("source,builder", [("members.json", "build_members"),
+                                            ("clan.json", "build_members"),
+                                            ("player.json", "build_players")])
+def test_members_and_players_read_in_compiled_code_are_the_ones_python_reads(source, builder):
+    from cocframes.frames import players
+
+    body = json.loads((REAL / source).read_text())["body"]
+    build = getattr(players, builder)
+    if builder == "build_players":
+        body = [body, {**copy.deepcopy(body), "trophies": "5000", "league": "gold"}]
+    fast = build(body)
+    assert len(fast) > 0 and fast["tag"].notna().all()
+    pd.testing.assert_frame_equal(fast, slow(build, body))

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 
 
 def build_from_paths(frame_spec: FrameSpec, rows: list[Mapping[str, Any]],
-                     paths: Mapping[str, str], constants: Mapping[str, Any] | None = None
-                     ) -> pd.DataFrame:
-    """Return ``frame_spec``'s frame of ``rows``: each column from its path in ``paths`` or
-    its value in ``constants`` (the same for every row); any other column is NA."""
+                     paths: Mapping[str, str], constants: Mapping[str, Any] | None = None,
+                     computed: Mapping[str, list[Any]] | None = None) -> pd.DataFrame:
+    """Return ``frame_spec``'s frame of ``rows``: each column from its path in ``paths``, its
+    value in ``constants`` (the same for every row) or its values in ``computed`` (one per
+    row, made by the caller where no path says it); any other column is NA."""
     read = read_paths(rows, paths.values())
     columns: dict[str, Any] = {name: read[path] for name, path in paths.items() if path in read}
+    columns.update(computed or {})
     dtypes = frame_spec.dtypes
     for name, value in (constants or {}).items() if rows else ():
         columns[name] = repeated(value, dtypes[name], len(rows))

@@ -33,12 +33,6 @@ def items_of(payload: Any) -> list[Mapping[str, Any]]:
     return objs(payload.get("items") if isinstance(payload, Mapping) else payload)
 
 
-def field_objs(rows: list[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
-    """Return ``obj(row.get(key))`` for every row (one comprehension, no call per row)."""
-    return [v if isinstance(v := r.get(key), dict)
-            else (v if v is not None and isinstance(v, Mapping) else _EMPTY) for r in rows]
-
-
 def count(value: Any) -> int | None:
     """Return the length of a JSON list, or ``None`` when ``value`` is not one."""
     return len(value) if isinstance(value, list) else None

@@ -32,8 +32,8 @@ from cocframes.frames._columns import (
     convert_list,
     documented,
 )
-from cocframes.frames._paths import read_fields
-from cocframes.frames._payload import obj, objs
+from cocframes.frames._paths import build_from_paths, read_fields
+from cocframes.frames._payload import objs
 from cocframes.frames.specs import ACHIEVEMENTS, MEMBERS, PLAYERS, UNITS
 
 __all__ = [
@@ -67,6 +67,15 @@ SUPER_TROOPS: frozenset[str] = frozenset({
 })
 
 # ------------------------------------------------------------------------------- members
+# The league columns members and players share: column → path.
+_LEAGUE_PATHS = {
+    "league": "league.name", "league_id": "league.id",
+    "league_tier": "leagueTier.name", "league_tier_id": "leagueTier.id",
+    "builder_base_league": "builderBaseLeague.name",
+    "builder_base_league_id": "builderBaseLeague.id",
+}
+
+
 @documented(MEMBERS)
 def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
                   clan_tag: str | None = None) -> pd.DataFrame:
@@ -85,29 +94,14 @@ def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
     else:
         items = payload
     rows = objs(items)
-    leagues = [obj(m.get("league")) for m in rows]
-    tiers = [obj(m.get("leagueTier")) for m in rows]
-    bb_leagues = [obj(m.get("builderBaseLeague")) for m in rows]
-    return MEMBERS.build({
-        "clan_tag": [clan_tag] * len(rows),
-        "tag": [m.get("tag") for m in rows],
-        "name": [m.get("name") for m in rows],
-        "role": [m.get("role") for m in rows],
-        "town_hall": [m.get("townHallLevel") for m in rows],
-        "exp_level": [m.get("expLevel") for m in rows],
-        "trophies": [m.get("trophies") for m in rows],
+    return build_from_paths(MEMBERS, rows, {
+        "tag": "tag", "name": "name", "role": "role", "town_hall": "townHallLevel",
+        "exp_level": "expLevel", "trophies": "trophies", **_LEAGUE_PATHS,
+        "clan_rank": "clanRank", "previous_clan_rank": "previousClanRank",
+        "donations": "donations", "donations_received": "donationsReceived",
+    }, constants={"clan_tag": clan_tag}, computed={
         "builder_base_trophies": [_first(m, "builderBaseTrophies", "versusTrophies")
                                   for m in rows],
-        "league": [x.get("name") for x in leagues],
-        "league_id": [x.get("id") for x in leagues],
-        "league_tier": [x.get("name") for x in tiers],
-        "league_tier_id": [x.get("id") for x in tiers],
-        "builder_base_league": [x.get("name") for x in bb_leagues],
-        "builder_base_league_id": [x.get("id") for x in bb_leagues],
-        "clan_rank": [m.get("clanRank") for m in rows],
-        "previous_clan_rank": [m.get("previousClanRank") for m in rows],
-        "donations": [m.get("donations") for m in rows],
-        "donations_received": [m.get("donationsReceived") for m in rows],
     })
 
 
@@ -117,51 +111,30 @@ def build_players(profiles: Iterable[Any] | Mapping[str, Any] | None) -> pd.Data
     """Return one row per player profile (bodies of ``/players/{tag}``; one body alone is
     accepted too)."""
     rows = _profiles(profiles)
-    clans = [obj(p.get("clan")) for p in rows]
-    leagues = [obj(p.get("league")) for p in rows]
-    tiers = [obj(p.get("leagueTier")) for p in rows]
-    bb_leagues = [obj(p.get("builderBaseLeague")) for p in rows]
-    troops = [objs(p.get("troops")) for p in rows]
-    return PLAYERS.build({
-        "tag": [p.get("tag") for p in rows],
-        "name": [p.get("name") for p in rows],
-        "town_hall": [p.get("townHallLevel") for p in rows],
-        "town_hall_weapon": [p.get("townHallWeaponLevel") for p in rows],
-        "exp_level": [p.get("expLevel") for p in rows],
-        "trophies": [p.get("trophies") for p in rows],
-        "best_trophies": [p.get("bestTrophies") for p in rows],
-        "legend_trophies": [obj(p.get("legendStatistics")).get("legendTrophies")
-                            for p in rows],
-        "war_stars": [p.get("warStars") for p in rows],
-        "attack_wins": [p.get("attackWins") for p in rows],
-        "defense_wins": [p.get("defenseWins") for p in rows],
-        "builder_hall": [p.get("builderHallLevel") for p in rows],
+    return build_from_paths(PLAYERS, rows, {
+        "tag": "tag", "name": "name", "town_hall": "townHallLevel",
+        "town_hall_weapon": "townHallWeaponLevel", "exp_level": "expLevel",
+        "trophies": "trophies", "best_trophies": "bestTrophies",
+        "legend_trophies": "legendStatistics.legendTrophies", "war_stars": "warStars",
+        "attack_wins": "attackWins", "defense_wins": "defenseWins",
+        "builder_hall": "builderHallLevel", "role": "role", "war_preference": "warPreference",
+        "donations": "donations", "donations_received": "donationsReceived",
+        "clan_capital_contributions": "clanCapitalContributions",
+        "clan_tag": "clan.tag", "clan_name": "clan.name", "clan_level": "clan.clanLevel",
+        **_LEAGUE_PATHS,
+        "current_league_group_tag": "currentLeagueGroupTag",
+        "current_league_season_id": "currentLeagueSeasonId",
+        "previous_league_group_tag": "previousLeagueGroupTag",
+        "previous_league_season_id": "previousLeagueSeasonId",
+    }, computed={
         "builder_base_trophies": [_first(p, "builderBaseTrophies", "versusTrophies")
                                   for p in rows],
         "best_builder_base_trophies": [_first(p, "bestBuilderBaseTrophies", "bestVersusTrophies")
                                        for p in rows],
-        "role": [p.get("role") for p in rows],
-        "war_preference": [p.get("warPreference") for p in rows],
-        "donations": [p.get("donations") for p in rows],
-        "donations_received": [p.get("donationsReceived") for p in rows],
-        "clan_capital_contributions": [p.get("clanCapitalContributions") for p in rows],
-        "clan_tag": [c.get("tag") for c in clans],
-        "clan_name": [c.get("name") for c in clans],
-        "clan_level": [c.get("clanLevel") for c in clans],
-        "league": [x.get("name") for x in leagues],
-        "league_id": [x.get("id") for x in leagues],
-        "league_tier": [x.get("name") for x in tiers],
-        "league_tier_id": [x.get("id") for x in tiers],
-        "builder_base_league": [x.get("name") for x in bb_leagues],
-        "builder_base_league_id": [x.get("id") for x in bb_leagues],
-        "current_league_group_tag": [p.get("currentLeagueGroupTag") for p in rows],
-        "current_league_season_id": [p.get("currentLeagueSeasonId") for p in rows],
-        "previous_league_group_tag": [p.get("previousLeagueGroupTag") for p in rows],
-        "previous_league_season_id": [p.get("previousLeagueSeasonId") for p in rows],
         "labels": [_label_names(p.get("labels")) for p in rows],
         "heroes": [len(objs(p.get("heroes"))) for p in rows],
         "hero_equipment": [len(objs(p.get("heroEquipment"))) for p in rows],
-        "pets": [sum(_name(t) in PETS for t in ts) for ts in troops],
+        "pets": [sum(_name(t) in PETS for t in objs(p.get("troops"))) for p in rows],
     })
 
 

@@ -18,7 +18,7 @@ from cocframes.frames._columns import (
     documented,
 )
 from cocframes.frames._paths import build_from_paths
-from cocframes.frames._payload import field_objs, items_of, obj
+from cocframes.frames._payload import items_of, obj
 from cocframes.frames.reference import kind_of
 from cocframes.frames.specs import (
     BATTLE_LOG,
@@ -174,35 +174,21 @@ def build_clan_search(items: Any) -> pd.DataFrame:
     A list of full ``/clans/{tag}`` payloads builds too (their member lists are ignored).
     """
     rows = items_of(items)
-    locations = field_objs(rows, "location")
-    return CLAN_SEARCH.build({
-        "tag": [i.get("tag") for i in rows],
-        "name": [i.get("name") for i in rows],
-        "type": [i.get("type") for i in rows],
-        "clan_level": [i.get("clanLevel") for i in rows],
-        "members": [i.get("members") for i in rows],
-        "clan_points": [i.get("clanPoints") for i in rows],
-        "clan_builder_base_points": [i.get("clanBuilderBasePoints") for i in rows],
-        "clan_capital_points": [i.get("clanCapitalPoints") for i in rows],
-        "war_frequency": [i.get("warFrequency") for i in rows],
-        "war_win_streak": [i.get("warWinStreak") for i in rows],
-        "war_wins": [i.get("warWins") for i in rows],
-        "war_ties": [i.get("warTies") for i in rows],
-        "war_losses": [i.get("warLosses") for i in rows],
-        "is_war_log_public": [i.get("isWarLogPublic") for i in rows],
-        "is_family_friendly": [i.get("isFamilyFriendly") for i in rows],
-        "war_league": [x.get("name") for x in field_objs(rows, "warLeague")],
-        "capital_league": [x.get("name") for x in field_objs(rows, "capitalLeague")],
-        "location_id": [x.get("id") for x in locations],
-        "location_name": [x.get("name") for x in locations],
-        "country_code": [x.get("countryCode") for x in locations],
-        "chat_language": [x.get("name") for x in field_objs(rows, "chatLanguage")],
-        "labels": [_label_names(i.get("labels")) for i in rows],
-        "required_trophies": [i.get("requiredTrophies") for i in rows],
-        "required_builder_base_trophies": [i.get("requiredBuilderBaseTrophies") for i in rows],
-        "required_townhall_level": [i.get("requiredTownhallLevel") for i in rows],
-        "required_league_tier": [x.get("name") for x in field_objs(rows, "requiredLeagueTier")],
-    })
+    return build_from_paths(CLAN_SEARCH, rows, {
+        "tag": "tag", "name": "name", "type": "type", "clan_level": "clanLevel",
+        "members": "members", "clan_points": "clanPoints",
+        "clan_builder_base_points": "clanBuilderBasePoints",
+        "clan_capital_points": "clanCapitalPoints", "war_frequency": "warFrequency",
+        "war_win_streak": "warWinStreak", "war_wins": "warWins", "war_ties": "warTies",
+        "war_losses": "warLosses", "is_war_log_public": "isWarLogPublic",
+        "is_family_friendly": "isFamilyFriendly", "war_league": "warLeague.name",
+        "capital_league": "capitalLeague.name", "location_id": "location.id",
+        "location_name": "location.name", "country_code": "location.countryCode",
+        "chat_language": "chatLanguage.name", "required_trophies": "requiredTrophies",
+        "required_builder_base_trophies": "requiredBuilderBaseTrophies",
+        "required_townhall_level": "requiredTownhallLevel",
+        "required_league_tier": "requiredLeagueTier.name",
+    }, computed={"labels": [_label_names(i.get("labels")) for i in rows]})
 
 
 # ----------------------------------------------------------------------------- battle log
@@ -226,24 +212,18 @@ def build_battle_log(payload: Any, player_tag: str | None) -> pd.DataFrame:
         player_tag: the player's tag, repeated in ``player_tag``.
     """
     rows = items_of(payload)
-    data: dict[str, list[Any]] = {
-        "player_tag": [player_tag] * len(rows),
-        "battle_time": [i.get("battleTimestamp") for i in rows],
-        "battle_type": [i.get("battleType") for i in rows],
-        "attack": [i.get("attack") for i in rows],
-        "opponent_player_tag": [i.get("opponentPlayerTag") for i in rows],
-        "opponent_name": [i.get("opponentName") for i in rows],
-        "opponent_town_hall_level": [i.get("opponentTownHallLevel") for i in rows],
-        "stars": [i.get("stars") for i in rows],
-        "destruction": [i.get("destructionPercentage") for i in rows],
-        "army_share_code": [i.get("armyShareCode") for i in rows],
-        "duration_seconds": [i.get("battleTime") for i in rows],
-    }
+    loot: dict[str, list[Any]] = {}
     for prefix, key, _ in LOOT_LISTS:
         lists = [_amounts(i.get(key)) for i in rows]
         for res, name in RESOURCES:
-            data[f"{prefix}_{res}"] = [x.get(name) for x in lists]
-    return BATTLE_LOG.build(data)
+            loot[f"{prefix}_{res}"] = [x.get(name) for x in lists]
+    return build_from_paths(BATTLE_LOG, rows, {
+        "battle_time": "battleTimestamp", "battle_type": "battleType", "attack": "attack",
+        "opponent_player_tag": "opponentPlayerTag", "opponent_name": "opponentName",
+        "opponent_town_hall_level": "opponentTownHallLevel", "stars": "stars",
+        "destruction": "destructionPercentage", "army_share_code": "armyShareCode",
+        "duration_seconds": "battleTime",
+    }, constants={"player_tag": player_tag}, computed=loot)
 
 
 # ------------------------------------------------------------------------- league history
@@ -267,18 +247,13 @@ def build_league_history(payload: Any, player_tag: str | None,
     rows = items_of(payload)
     names = _tier_names(tiers)
     tier_ids = [i.get("leagueTierId") for i in rows]
-    return LEAGUE_HISTORY.build({
-        "player_tag": [player_tag] * len(rows),
-        "league_season_id": [i.get("leagueSeasonId") for i in rows],
+    return build_from_paths(LEAGUE_HISTORY, rows, {
+        "league_season_id": "leagueSeasonId", "trophies": "leagueTrophies",
+        "placement": "placement", "attack_wins": "attackWins", "attack_losses": "attackLosses",
+        "attack_stars": "attackStars", "defense_wins": "defenseWins",
+        "defense_losses": "defenseLosses", "defense_stars": "defenseStars",
+        "max_battles": "maxBattles",
+    }, constants={"player_tag": player_tag}, computed={
         "league_tier_id": tier_ids,
         "league_tier_name": [names.get(t) if isinstance(t, int) else None for t in tier_ids],
-        "trophies": [i.get("leagueTrophies") for i in rows],
-        "placement": [i.get("placement") for i in rows],
-        "attack_wins": [i.get("attackWins") for i in rows],
-        "attack_losses": [i.get("attackLosses") for i in rows],
-        "attack_stars": [i.get("attackStars") for i in rows],
-        "defense_wins": [i.get("defenseWins") for i in rows],
-        "defense_losses": [i.get("defenseLosses") for i in rows],
-        "defense_stars": [i.get("defenseStars") for i in rows],
-        "max_battles": [i.get("maxBattles") for i in rows],
     })
