@@ -17,7 +17,6 @@ import threading
 import traceback
 import warnings
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -40,13 +39,7 @@ from cocframes.keys import (
     PortalUnavailableError,
     ip_from_login,
 )
-
-NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
-HOME_IP = "203.0.113.10"
-TRAVEL_IP = "198.51.100.77"
-ELSEWHERE_IP = "192.0.2.55"
-ENV_VARS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COCFRAMES_PORTAL_URL",
-            "COCFRAMES_BASE_URL")
+from tests._portal import ELSEWHERE_IP, HOME_IP, NOW, TRAVEL_IP, clear_env
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -58,9 +51,7 @@ def world() -> World:
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No credentials, tokens or URLs from the developer's shell; caches under tmp_path."""
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "default-cache"))
+    clear_env(monkeypatch, tmp_path / "default-cache")
 
 
 @pytest.fixture

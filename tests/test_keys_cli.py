@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,7 @@ import pytest
 from cocframes import cli
 from cocframes.demo import DemoServer, Portal, World
 from cocframes.demo.portal import DEMO_EMAIL, DEMO_PASSWORD
-
-NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
-HOME_IP = "203.0.113.10"
-TRAVEL_IP = "198.51.100.77"
-ENV_VARS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COCFRAMES_PORTAL_URL",
-            "COCFRAMES_BASE_URL")
+from tests._portal import ENV_VARS, HOME_IP, NOW, TRAVEL_IP, clear_env
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +30,7 @@ def world() -> World:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "cache"))
+    clear_env(monkeypatch, tmp_path / "cache")
 
 
 @pytest.fixture
