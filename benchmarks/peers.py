@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks._pipes import readline_within
+
 DEFAULT_VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / \
     "cocframes-bench" / "peers-venv"
 # cocapi's async mode opens an httpx client with http2=True but does not depend on h2.
@@ -71,21 +73,15 @@ class Driver:
 
     def ask(self, command: str, timeout: float) -> dict[str, Any]:
         """Send one command and return its answer; the driver is killed past ``timeout``."""
-        import threading
-
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
-        answer: list[str] = []
-        reader = threading.Thread(target=lambda: answer.append(self.proc.stdout.readline()),
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not answer or not answer[0]:
+        answer = readline_within(self.proc.stdout, timeout)
+        if not answer:
             self.close(kill=True)
             return {"ok": False, "error": f"no answer to {command.split()[0]!r} "
                                           f"within {timeout:.0f} s"}
-        return json.loads(answer[0])
+        return json.loads(answer)
 
     def close(self, kill: bool = False) -> None:
         if self.proc.poll() is None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import frames_bench, peers, startup
+from benchmarks._pipes import readline_within
 from benchmarks.workloads import bulk_profiles, roster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,16 +69,10 @@ class Server:
         self.player_tags: list[str] = hello["player_tags"]
 
     def _readline(self, timeout: float) -> str:
-        import threading
-
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not line or not line[0]:
+        line = readline_within(self.proc.stdout, timeout)
+        if not line:
             raise RuntimeError("the demo server did not answer")
-        return line[0]
+        return line
 
     def stats(self) -> dict[str, Any]:
         self.proc.stdin.write("stats\n")
