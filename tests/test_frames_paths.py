@@ -235,3 +235,16 @@ def test_members_and_players_read_in_compiled_code_are_the_ones_python_reads(sou
     fast = build(body)
     assert len(fast) > 0 and fast["tag"].notna().all()
     pd.testing.assert_frame_equal(fast, slow(build, body))
+
+
+def test_rows_given_as_records_are_typed_as_exactly_as_columns():
+    # records went through DataFrame.from_records, whose float inference rounded 2**53 + 1
+    frame_spec = _columns.FrameSpec("t", "test row", (
+        _columns.Column("n", "Int64", "a number"), _columns.Column("s", "string", "a text")))
+    records = [{"n": 2**53 + 1, "s": "a", "extra": 1}, {"n": None}, {"s": 5}]
+    df = frame_spec.build(records)
+    assert list(df.columns) == ["n", "s"]
+    assert df["n"][0] == 2**53 + 1 and df["n"][1:].isna().all()
+    assert list(df["s"]) == ["a", pd.NA, "5"]
+    pd.testing.assert_frame_equal(df, frame_spec.build({"n": [2**53 + 1, None, None],
+                                                        "s": ["a", None, 5]}))

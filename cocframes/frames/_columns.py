@@ -71,29 +71,20 @@ class FrameSpec:
         columns are given whole (needed only when none is)."""
         import pandas as pd
 
-        if isinstance(records, Mapping):
-            # Columns given whole: convert each directly (no object frame first).
-            lists = {k: v if isinstance(v, list) or getattr(v, "ndim", 0) == 1 else list(v)
-                     for k, v in records.items()}
-            n = length if length is not None else len(next(iter(lists.values()), ()))
-            fast = {}
-            for col in self.columns:
-                values = lists.get(col.name)
-                fast[col.name] = (convert_list(values, col.dtype) if values is not None
-                                  else repeated(None, col.dtype, n))
-            return pd.DataFrame(fast, index=pd.RangeIndex(n), copy=False)
-        else:
-            raw = pd.DataFrame.from_records(list(records))
-        n = len(raw)
-        if n == 0:
-            # Empty lists would come in as float or object columns of their own; start every
-            # column from the same empty object column so empty frames are all alike.
-            raw = pd.DataFrame()
-        data: dict[str, Any] = {}
+        if not isinstance(records, Mapping):  # rows: one list per column, unknown keys dropped
+            rows = list(records)
+            records = {name: [row.get(name) for row in rows] for name in self.names}
+            length = len(rows)
+        # Columns given whole: convert each directly (no object frame first).
+        lists = {k: v if isinstance(v, list) or getattr(v, "ndim", 0) == 1 else list(v)
+                 for k, v in records.items()}
+        n = length if length is not None else len(next(iter(lists.values()), ()))
+        fast = {}
         for col in self.columns:
-            values = raw[col.name] if col.name in raw else pd.Series([None] * n, dtype=object)
-            data[col.name] = convert(values, col.dtype)
-        return pd.DataFrame(data, index=pd.RangeIndex(n))
+            values = lists.get(col.name)
+            fast[col.name] = (convert_list(values, col.dtype) if values is not None
+                              else repeated(None, col.dtype, n))
+        return pd.DataFrame(fast, index=pd.RangeIndex(n), copy=False)
 
     def markdown(self) -> str:
         """Return the spec as a Markdown section (for ``docs/columns.md``)."""
