@@ -1,43 +1,53 @@
-"""The synchronous client: one cached ``requests`` session, auth, throttle, retries, paging,
-bulk fetches, and one method per official API operation returning the JSON payload.
+"""The synchronous client: configuration, and the one path every request takes.
+
+Down: the fresh-answer memo (:mod:`cocframes.memo`), then the cache file, read once
+(:mod:`cocframes.cache`), then the network under the throttle with retries
+(:mod:`cocframes.sending`). Up: a fresh answer is kept in the memo; when the API cannot
+answer, an expired cache entry found on the way down is served with a
+:class:`StaleDataWarning`. Bulk fetches (:mod:`cocframes.bulk`) and paging use the same
+path; the operation methods live in :mod:`cocframes.methods`.
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
-import random
-import threading
-import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import requests
 
 from cocframes import cache as _cache
+from cocframes.answers import Fetched, StaleDataWarning
+from cocframes.bulk import Answered, BulkResult, BulkRunner, Prepared, progress_bar
+from cocframes.checks import check_count
 from cocframes.errors import (
-    AccessDeniedError,
     ApiError,
-    CocError,
     ConfigurationError,
-    InvalidIpError,
     MaintenanceError,
     NetworkError,
     OfflineCacheMissError,
+    RetryBudgetError,
     ServerError,
-    ThrottledError,
-    error_for,
 )
 from cocframes.keys import DEFAULT_KEY_NAME, KeyManager, KeyStore, credentials_from_env
-from cocframes.operations import BY_NAME, OPERATIONS
+from cocframes.memo import Memo
+from cocframes.methods import OperationMethods, method_name
+from cocframes.operations import BY_NAME, OPERATIONS, TAG_PARAMS
 from cocframes.resolve import Resolver
-from cocframes.tags import encode_tag
+from cocframes.sending import (
+    Counters,
+    RetryBudget,
+    Sender,
+    Stats,
+    call_budget,
+    check_tokens,
+)
+from cocframes.tags import encode_tag, normalize_tag
 from cocframes.throttle import KeyPool
 
 OFFICIAL_BASE_URL = "https://api.clashofclans.com/v1"
@@ -46,112 +56,53 @@ BASE_URL_ENV_VAR = "COCFRAMES_BASE_URL"
 DEMO_TOKEN = "demo"
 DEFAULT_RATE = 10.0
 DEMO_RATE = 1000.0
-# Decoded-answer memo: fresh answers kept in memory so a warm call skips requests-cache and
-# JSON decoding. Bounded by the size of the answers' JSON text (the objects take a few times
-# more), least recently used first out.
-_MEMO_BYTES = 16 * 2**20
-
-class _NotLocal(Exception):
-    """Raised inside :meth:`Client.many`'s local pass when an answer is neither in memory nor
-    fresh in the cache file."""
-
-
-# Path parameters that hold tags (normalised and validated before any request).
-_TAG_PARAMS = frozenset({"clanTag", "playerTag", "warTag", "leagueGroupTag"})
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-
-class StaleDataWarning(UserWarning):
-    """Data was served from an expired cache entry because the API could not answer."""
+# Client methods that fetch one tag's answer (get_player → getPlayer, playerTag): a bulk
+# fetch over them can be answered from memory or the cache file without running them.
+_TAG_METHODS = {method_name(op.name): op for op in OPERATIONS if op.tag_param}
 
 
 @dataclass(frozen=True)
-class Fetched:
-    """One API answer with its provenance.
+class _Request:
+    """One request, planned: where it goes and the key it is remembered under."""
 
-    Attributes:
-        payload: the decoded JSON body.
-        endpoint: the path requested, relative to the base URL.
-        fetched_at: when the answer was produced (UTC; for a cache hit, when it was stored).
-        from_cache: whether the cache answered.
-        stale: whether the answer is an expired cache entry served because the API failed.
-        demo: whether the answer comes from the demo world.
-    """
-
-    payload: Any
-    endpoint: str
-    fetched_at: datetime
-    from_cache: bool
-    stale: bool
-    demo: bool
-
-
-@dataclass
-class BulkResult(Generic[T, R]):
-    """The outcome of :meth:`Client.many`, in the order of the inputs.
-
-    Attributes:
-        items: the inputs.
-        results: one entry per input: the result, or ``None`` where that input failed.
-        failures: input → the exception it raised, for every input that failed.
-    """
-
-    items: list[T]
-    results: list[R | None]
-    failures: dict[T, Exception] = field(default_factory=dict)
+    method: str
+    url: str
+    path: str
+    params: dict[str, Any]
+    body: Any
 
     @property
-    def succeeded(self) -> list[R]:
-        """The results of the inputs that did not fail, in input order."""
-        return [r for item, r in zip(self.items, self.results, strict=True)
-                if item not in self.failures]
+    def cacheable(self) -> bool:
+        return self.method == "GET"
+
+    @property
+    def key(self) -> str:
+        query = urlencode(sorted(self.params.items())) if self.params else ""
+        return self.url + ("?" + query if query else "")
 
 
 @dataclass(frozen=True)
-class Stats:
-    """Counters of a client since it was made.
+class _Lookup:
+    """What the memo and the cache file hold for a request: a fresh answer, or else the
+    expired entry to serve if the API cannot answer."""
 
-    Attributes:
-        requests: requests sent over the network (retries included).
-        cache_hits: calls answered by the cache.
-        retries: requests repeated after a 429, 5xx, timeout or dropped connection.
-        throttled: 429 answers received.
-        errors: calls that ended in an exception.
-        mean_latency: mean seconds per request sent (0.0 when none was sent).
-    """
-
-    requests: int
-    cache_hits: int
-    retries: int
-    throttled: int
-    errors: int
-    mean_latency: float
+    fresh: Fetched | None = None
+    expired: Any = None
 
 
 def _parse_tokens(token: str | Sequence[str] | None) -> list[str]:
     if token is None:
         return []
     parts = token.split(",") if isinstance(token, str) else list(token)
-    return [p.strip() for p in parts if p and p.strip()]
+    return [p.strip() if isinstance(p, str) else p for p in parts
+            if not isinstance(p, str) or p.strip()]
 
 
-def _retry_after(headers: Any) -> float | None:
-    """Return the seconds of a ``Retry-After`` header (``None`` if absent or not a number)."""
-    try:
-        seconds = float(headers.get("Retry-After", ""))
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds < float("inf") else None
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-
-
-class Client:
+class Client(OperationMethods):
     """A synchronous Clash of Clans API client with a persistent SQLite cache.
 
     Args:
@@ -168,12 +119,13 @@ class Client:
         burst: requests a token may send at once after a quiet period. The default, 9, is
             one under the API's per-key bucket of 10 (as the demo server models it): a bulk
             fetch starts at full speed, and the spare token absorbs arrival jitter, so the
-            server's bucket is never found empty (no 429). With ``burst=1`` every bulk fetch
-            starts a bucket's worth of requests (~0.9 s per key) late.
+            server's bucket is never found empty (no 429).
         timeout: seconds to wait for an answer.
-        max_retries: retries of one call after a 5xx answer, timeout or dropped connection.
-        max_retry_time: total seconds one call may spend retrying; 429 answers are retried
-            until this budget is spent, whatever ``max_retries`` says.
+        max_retries: retries of one request, whatever made it fail (429, 5xx, timeout,
+            dropped connection).
+        max_retry_time: seconds a whole call (one request, the pages of a frame, or a bulk
+            fetch) may go on while none of its requests succeeds; see
+            :mod:`cocframes.sending`.
         progress: show a progress bar in bulk fetches.
         email, password: developer-portal credentials (default: ``$COC_EMAIL`` /
             ``$COC_PASSWORD`` when no token is given): cocframes then creates and reuses keys
@@ -184,6 +136,10 @@ class Client:
             ``$COCFRAMES_PORTAL_URL``).
         key_store: keep managed tokens between runs: ``True`` for the default file in the user
             data directory, or a :class:`~cocframes.keys.KeyStore`.
+
+    Raises:
+        ConfigurationError: no token and no credentials (outside demo and offline mode), or
+            a token that cannot be sent in a header (the message shows no part of it).
     """
 
     def __init__(
@@ -208,26 +164,22 @@ class Client:
         portal_url: str | None = None,
         key_store: KeyStore | bool | None = None,
     ) -> None:
-        self._key_manager: KeyManager | None = None
+        source = "token="
         if token is None and email is None and password is None:
-            token = os.environ.get(TOKEN_ENV_VAR)
+            token, source = os.environ.get(TOKEN_ENV_VAR), f"${TOKEN_ENV_VAR}"
             if not token and not demo and not offline:
                 email, password = credentials_from_env() or (None, None)
-        tokens = _parse_tokens(token)
+        tokens = check_tokens(_parse_tokens(token), source)
+        key_manager: KeyManager | None = None
         if not tokens and (email or password):
             store = KeyStore() if key_store is True else (key_store or None)
-            self._key_manager = KeyManager(
+            key_manager = KeyManager(
                 email or "", password or "", key_count=key_count, key_name=key_name,
                 portal_url=portal_url, store=store, timeout=timeout)
-            tokens = self._key_manager.tokens()
-        # The key manager's generation whose tokens are in the pool; set only after a swap,
-        # so that a request started mid-swap does not take the old key's 403 for a new
-        # IP change and log in again.
-        self._pool_generation = self._key_manager.generation if self._key_manager else 0
-        self._refresh_lock = threading.Lock()
+            tokens = check_tokens(key_manager.tokens(), "the developer portal")
         self.demo = demo
         if demo:
-            from cocframes.demo import DEMO_BASE_URL
+            from cocframes.demo.world import DEMO_BASE_URL
 
             default_url = DEMO_BASE_URL
             tokens = tokens or [DEMO_TOKEN]
@@ -244,41 +196,41 @@ class Client:
                 "world."
             )
         self.offline = offline
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_retry_time = max_retry_time
         self.progress = progress
         if rate is None:
             rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
-        self._keys = KeyPool(tokens or ["offline"], rate=rate, burst=burst)
         cache_path = _cache.default_cache_path(cache_dir) if cache else None
         self.session = _cache.new_session(cache_path)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "cocframes (+https://pypi.org/project/cocframes)"
         if demo:
-            from cocframes.demo import DemoAdapter
+            from cocframes.demo.adapter import DemoAdapter
 
             self.session.mount(self.base_url.split("/v1")[0] + "/", DemoAdapter())
-        self._stats_lock = threading.Lock()
-        self._counts = {"requests": 0, "cache_hits": 0, "retries": 0, "throttled": 0,
-                        "errors": 0}
-        self._latency_total = 0.0
+        self._counters = Counters()
+        self._sender = Sender(self.session, KeyPool(tokens or ["offline"], rate=rate,
+                                                    burst=burst),
+                              key_manager=key_manager, counters=self._counters,
+                              timeout=timeout, max_retries=max_retries,
+                              max_retry_time=max_retry_time)
+        self._memo = Memo()
+        self._bulk = BulkRunner()
         self.resolve = Resolver(self)
-        # url?query -> (expires at, epoch seconds; payload; fetched_at; demo; JSON size)
-        self._memo: OrderedDict[str, tuple[float, Any, datetime, bool, int]] = OrderedDict()
-        self._memo_bytes = 0
-        self._memo_lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_size = 0
-        self._pool_lock = threading.Lock()
-        self._in_pool = threading.local()
 
     def __repr__(self) -> str:
         mode = "demo" if self.demo else ("offline" if self.offline else "live")
-        return (f"Client({mode}, base_url={self.base_url!r}, keys={len(self._keys.keys)}, "
+        return (f"Client({mode}, base_url={self.base_url!r}, keys={self.keys_count}, "
                 f"rate={self._keys.rate}/s/key)")
 
-    # ----------------------------------------------------------------- core request path
+    # ----------------------------------------------------------------- settings
+    @property
+    def _keys(self) -> KeyPool:
+        return self._sender.keys
+
+    @property
+    def _key_manager(self) -> KeyManager | None:
+        return self._sender.key_manager
+
     @property
     def keys_count(self) -> int:
         """How many API keys requests are spread over."""
@@ -289,17 +241,34 @@ class Client:
         """Requests per second over all keys."""
         return self._keys.total_rate
 
-    def _count(self, name: str, n: int = 1) -> None:
-        with self._stats_lock:
-            self._counts[name] += n
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for an answer."""
+        return self._sender.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """Retries of one request (see :mod:`cocframes.sending`)."""
+        return self._sender.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self._sender.max_retries = value
+
+    @property
+    def max_retry_time(self) -> float:
+        """Seconds a call may go on with no success (see :mod:`cocframes.sending`)."""
+        return self._sender.max_retry_time
+
+    @max_retry_time.setter
+    def max_retry_time(self, value: float) -> None:
+        self._sender.max_retry_time = value
 
     def stats(self) -> Stats:
-        """Return the counters of this client (see :class:`Stats`)."""
-        with self._stats_lock:
-            sent = self._counts["requests"]
-            mean = self._latency_total / sent if sent else 0.0
-            return Stats(mean_latency=mean, **self._counts)
+        """Return the counters of this client (see :class:`~cocframes.sending.Stats`)."""
+        return self._counters.snapshot()
 
+    # ----------------------------------------------------------------- the request path
     def fetch(
         self,
         path: str,
@@ -312,192 +281,101 @@ class Client:
         """Request ``path`` (relative to the base URL, already encoded) and return the answer
         with its provenance.
 
-        The cache answers first (costing no throttle token) unless ``refresh`` is set; then
-        the request goes out under the throttle, retried with exponential backoff and jitter
-        on 429, 5xx, timeouts and dropped connections. When the API stays unavailable, an
-        expired cache entry is returned with a :class:`StaleDataWarning`.
+        The memo and the cache answer first (costing no throttle token) unless ``refresh``
+        is set; then the request goes out under the throttle, retried with backoff on 429,
+        5xx, timeouts and dropped connections. When the API cannot answer, an expired cache
+        entry is returned with a :class:`StaleDataWarning`.
 
         Raises:
             ApiError: the matching subclass for the API's error answer.
         """
+        return self._answer(self._request(path, params, method, json), refresh)
+
+    def _answer(self, request: _Request, refresh: bool) -> Fetched:
+        lookup = _Lookup() if refresh else self._look_up(request)
+        if lookup.fresh is not None:
+            return lookup.fresh
+        with call_budget(self.max_retry_time) as budget:
+            return self._complete(request, lookup, budget)
+
+    def _request(self, path: str, params: dict[str, Any] | None, method: str,
+                 body: Any) -> _Request:
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        url = self.base_url + path
+        return _Request(method, self.base_url + path, path, params, body)
+
+    def _look_up(self, request: _Request) -> _Lookup:
+        """Consult the memo, then the cache file, once each."""
+        if not request.cacheable:
+            return _Lookup()
+        recalled = self._memo.recall(request.key)
+        if recalled is not None:
+            self._counters.add("cache_hits")
+            return _Lookup(Fetched(recalled.payload, request.path, recalled.fetched_at,
+                                   from_cache=True, stale=False, demo=recalled.demo))
+        prepared = self.session.prepare_request(
+            requests.Request(request.method, request.url, params=request.params))
+        stored = _cache.find_stale(self.session, prepared)
+        if stored is None:
+            return _Lookup()
+        if stored.is_expired:
+            return _Lookup(expired=stored)
+        self._counters.add("cache_hits")
+        return _Lookup(self._keep(request, stored))
+
+    def _complete(self, request: _Request, lookup: _Lookup, budget: RetryBudget) -> Fetched:
+        """Answer a request the memo and the cache could not: from the network, or else
+        from the expired entry ``lookup`` found."""
         try:
-            return self._fetch(method, url, path, params, json, refresh)
+            if self.offline:
+                if lookup.expired is not None:
+                    return self._stale(request, lookup.expired, "offline mode")
+                raise OfflineCacheMissError(0, "offlineCacheMiss",
+                                            "offline mode and the cache holds no answer",
+                                            request.path)
+            try:
+                response = self._sender.send(request.method, request.url, request.path,
+                                             request.params, request.body, budget)
+            except (NetworkError, ServerError, RetryBudgetError) as error:
+                if lookup.expired is None:
+                    raise
+                return self._stale(request, lookup.expired, _why(error))
+            return self._keep(request, response) if request.cacheable else self._fetched(
+                response, request.path)
         except ApiError:
-            self._count("errors")
+            self._counters.add("errors")
             raise
 
-    def _fetch(self, method: str, url: str, path: str, params: dict[str, Any], body: Any,
-               refresh: bool) -> Fetched:
-        cacheable = method == "GET"
-        key = url + ("?" + urlencode(sorted(params.items())) if params else "")
-        if cacheable and not refresh:
-            remembered = self._recall(key, path)
-            if remembered is not None:
-                self._count("cache_hits")
-                return remembered
-        if cacheable and not refresh:
-            hit = self.session.request(method, url, params=params, only_if_cached=True,
-                                       timeout=self.timeout)
-            if hit.status_code == 200:
-                self._count("cache_hits")
-                return self._remember(key, hit, self._fetched(hit, path))
-        if getattr(self._in_pool, "local_only", False):
-            raise _NotLocal
-        if self.offline:
-            stale = self._stale(method, url, params)
-            if stale is not None:
-                return self._stale_answer(stale, path, "offline mode")
-            raise OfflineCacheMissError(0, "offlineCacheMiss",
-                                        "offline mode and the cache holds no answer", path)
-        fetched, response = self._send_with_retries(method, url, path, params, body, refresh)
-        if cacheable and response is not None:
-            self._remember(key, response, fetched)
+    def _keep(self, request: _Request, response: Any) -> Fetched:
+        """Return the answer of a fresh 200 ``response``, kept in the memo until it expires
+        (requests-cache computed ``expires`` from its Cache-Control)."""
+        fetched = self._fetched(response, request.path)
+        self._memo.remember(request.key, response.content or b"",
+                            getattr(response, "expires", None), fetched.fetched_at,
+                            fetched.demo)
         return fetched
 
-    def _recall(self, key: str, path: str) -> Fetched | None:
-        """Return the memo's fresh answer for ``key``, or ``None``. The payload is the one
-        decoded when the answer arrived, shared by every call (treat it as read-only)."""
-        with self._memo_lock:
-            entry = self._memo.get(key)
-        if entry is None or entry[0] <= time.time():
-            return None
-        _, payload, fetched_at, demo, _ = entry
-        return Fetched(payload=payload, endpoint=path, fetched_at=fetched_at,
-                       from_cache=True, stale=False, demo=demo)
-
-    def _remember(self, key: str, response: Any, fetched: Fetched) -> Fetched:
-        """Keep a fresh 200 answer in the memo until it expires; return ``fetched``.
-
-        The deadline is the one requests-cache computed from the answer's Cache-Control;
-        an answer without one (``expires`` None) is not kept in memory.
-        """
-        expires = getattr(response, "expires", None)
-        if expires is None:
-            return fetched
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=timezone.utc)
-        deadline = expires.timestamp()
-        size = len(response.content or b"")
-        if size > _MEMO_BYTES // 4:  # a huge answer would push out everything else
-            return fetched
-        with self._memo_lock:
-            old = self._memo.pop(key, None)
-            self._memo_bytes += size - (old[4] if old else 0)
-            self._memo[key] = (deadline, fetched.payload, fetched.fetched_at, fetched.demo, size)
-            while self._memo_bytes > _MEMO_BYTES:
-                self._memo_bytes -= self._memo.popitem(last=False)[1][4]
-        return fetched
-
-    def _send_with_retries(self, method: str, url: str, path: str, params: dict[str, Any],
-                           body: Any, refresh: bool) -> tuple[Fetched, Any]:
-        deadline = time.monotonic() + self.max_retry_time
-        attempt = 0  # retries so far, of any cause (sets the backoff)
-        failures = 0  # retries after 5xx answers and network errors
-        ip_refreshes = 0
-        while True:
-            generation = self._pool_generation
-            outcome, retry_after = self._send_once(method, url, path, params, body, refresh)
-            if isinstance(outcome, tuple):  # (answer, response): a 200
-                return outcome
-            error = outcome
-            # Tokens from the key store (generation 0: no login yet) may have been revoked
-            # since, by hand or by cocframes on another IP when the account was full.
-            unverified = generation == 0 and isinstance(error, AccessDeniedError)
-            if ((isinstance(error, InvalidIpError) or unverified) and self._key_manager
-                    and ip_refreshes < 2):
-                # The IP changed: one re-login shared by all threads, then this request again.
-                ip_refreshes += 1
-                with self._refresh_lock:
-                    self._keys.replace(self._key_manager.refresh(generation))
-                    self._pool_generation = self._key_manager.generation
-                continue
-            # A 429 is waited out until the time budget, never turned into a lost result
-            # (the server's limit says "later", not "no"); real failures (5xx, network) are
-            # also bounded by max_retries.
-            throttled = isinstance(error, ThrottledError)
-            retryable = throttled or isinstance(error, (NetworkError, ServerError))
-            delay = retry_after if retry_after is not None else self._backoff(attempt)
-            if (retryable and (throttled or failures < self.max_retries)
-                    and time.monotonic() + delay < deadline):
-                attempt += 1
-                failures += not throttled
-                self._count("retries")
-                time.sleep(delay)
-                continue
-            if isinstance(error, (NetworkError, ServerError)) and method == "GET":
-                stale = self._stale(method, url, params)
-                if stale is not None:
-                    why = ("the API is in maintenance" if isinstance(error, MaintenanceError)
-                           else f"the API could not answer ({error.status} {error.reason})")
-                    return self._stale_answer(stale, path, why), None
-            raise error
-
-    @staticmethod
-    def _backoff(attempt: int) -> float:
-        # Exponential backoff with full jitter: 0.25 s, 0.5 s, 1 s ... capped at 8 s.
-        # (The exponent is capped too: 2**1024 overflows a float on long 429 waits.)
-        return random.uniform(0.5, 1.0) * min(8.0, 0.25 * 2 ** min(attempt, 10))
-
-    def _send_once(self, method: str, url: str, path: str, params: dict[str, Any], body: Any,
-                   refresh: bool) -> tuple[tuple[Fetched, Any] | ApiError, float | None]:
-        key = self._keys.acquire()
-        headers = {"Authorization": f"Bearer {key}"}
-        started = time.monotonic()
-        try:
-            resp = self.session.request(method, url, params=params, json=body, headers=headers,
-                                        timeout=self.timeout, force_refresh=refresh)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            self._record_latency(started)
-            kind = "timeout" if isinstance(exc, requests.Timeout) else "connectionError"
-            return NetworkError(0, kind, type(exc).__name__, path), None
-        self._record_latency(started)
-        if resp.status_code == 200:
-            return (self._fetched(resp, path), resp), None
-        try:
-            payload = resp.json()
-        except ValueError:
-            payload = None
-        if resp.status_code == 429:
-            self._count("throttled")
-        return error_for(resp.status_code, payload, path), _retry_after(resp.headers)
-
-    def _record_latency(self, started: float) -> None:
-        with self._stats_lock:
-            self._counts["requests"] += 1
-            self._latency_total += time.monotonic() - started
-
-    def _stale(self, method: str, url: str, params: dict[str, Any]) -> Any:
-        prepared = self.session.prepare_request(requests.Request(method, url, params=params))
-        return _cache.find_stale(self.session, prepared)
-
-    def _stale_answer(self, response: Any, path: str, why: str) -> Fetched:
-        fetched = self._fetched(response, path, stale=True)
+    def _stale(self, request: _Request, response: Any, why: str) -> Fetched:
+        fetched = self._fetched(response, request.path, stale=True)
         warnings.warn(
-            f"{why}: serving cached data for {path} from "
+            f"{why}: serving cached data for {request.path} from "
             f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC, which has expired",
-            StaleDataWarning, stacklevel=4,
+            StaleDataWarning, stacklevel=5,
         )
         return fetched
 
-    def _fetched(self, response: Any, path: str, *, stale: bool = False) -> Fetched:
+    @staticmethod
+    def _fetched(response: Any, path: str, *, stale: bool = False) -> Fetched:
         from_cache = bool(getattr(response, "from_cache", False))
         created = getattr(response, "created_at", None) if from_cache else None
         if created is None:
             fetched_at = datetime.now(timezone.utc)
         else:
             fetched_at = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-        return Fetched(
-            payload=response.json(),
-            endpoint=path,
-            fetched_at=fetched_at,
-            from_cache=from_cache,
-            stale=stale,
-            demo=response.headers.get("X-Cocframes-Demo") == "1",
-        )
+        return Fetched(payload=response.json(), endpoint=path, fetched_at=fetched_at,
+                       from_cache=from_cache, stale=stale,
+                       demo=response.headers.get("X-Cocframes-Demo") == "1")
 
-    # ----------------------------------------------------------------- generic helpers
+    # ----------------------------------------------------------------- operations, paging
     def get(self, path: str, params: dict[str, Any] | None = None, *,
             refresh: bool = False) -> Any:
         """Escape hatch for endpoints cocframes does not know yet: GET ``path`` (relative to
@@ -506,12 +384,6 @@ class Client:
             path = "/" + path
         return self.fetch(path, params, refresh=refresh).payload
 
-    def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
-        """Run ``operation`` with ``param=value`` (and ``args``): the one-argument form that
-        bulk fetches want, e.g. ``client.many(partial(client.call_with, "getPlayer",
-        "playerTag"), tags)``."""
-        return self.call(operation, **{param: value}, **args)
-
     def call(self, operation: str, *, refresh: bool = False, json: Any = None,
              **args: Any) -> Fetched:
         """Run the official operation named ``operation`` (its spec ``operationId``).
@@ -519,37 +391,73 @@ class Client:
         Path parameters are given by their spec names (``playerTag=...``); tags are
         normalised and validated first (a bad tag raises ``ValueError`` before any request).
         Other keyword arguments become query parameters.
+
+        Raises:
+            KeyError: an unknown operation. TypeError: a missing or unknown parameter.
         """
+        return self._answer(self._operation_request(operation, args, json), refresh)
+
+    def _operation_request(self, operation: str, args: dict[str, Any], body: Any) -> _Request:
         op = BY_NAME[operation]
+        args = dict(args)
         path = op.path
         for name in op.path_params:
+            if args.get(name) is None:
+                raise TypeError(f"{operation} needs {name}=")
             value = args.pop(name)
-            encoded = encode_tag(value) if name in _TAG_PARAMS else quote(str(value), safe="")
+            encoded = encode_tag(value) if name in TAG_PARAMS else quote(str(value), safe="")
             path = path.replace("{" + name + "}", encoded)
-        if op.name == "getLeagueGroup" and "playerTag" in args:
-            args["playerTag"] = encode_tag(args["playerTag"]).replace("%23", "#")
-        unknown = set(args) - set(op.query) - ({"limit", "after", "before"} if op.paged else set())
+        unknown = set(args) - set(op.accepts)
         if unknown:
             raise TypeError(f"{operation} takes no parameter(s) {sorted(unknown)}")
-        return self.fetch(path, args, method=op.method, json=json, refresh=refresh)
+        for name in TAG_PARAMS.intersection(args):
+            if args[name] is not None:
+                args[name] = normalize_tag(args[name])
+        return self._request(path, args, op.method, body)
+
+    def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
+        """Run ``operation`` with ``param=value`` (and ``args``): the one-argument form that
+        bulk fetches want, e.g. ``client.many(partial(client.call_with, "getPlayer",
+        "playerTag"), tags)``."""
+        return self.call(operation, **{param: value}, **args)
 
     def pages(self, operation: str, *, max_items: int | None = None,
               page_size: int | None = None, refresh: bool = False,
               **args: Any) -> Iterator[Fetched]:
         """Yield the answers of a paged operation page by page, following ``after`` cursors
         to the end or until the pages hold ``max_items`` items (the last page may hold more:
-        :meth:`paginate` trims it)."""
+        :meth:`paginate` trims it). ``limit``, the API's own name, is taken as ``page_size``.
+
+        Raises (before any request):
+            ValueError: an operation that does not page; ``max_items`` under 0, a page
+                size under 1; ``limit`` and
+                ``page_size`` both given and different.
+            TypeError: a count that is not an int.
+        """
         if not BY_NAME[operation].paged:
             raise ValueError(f"{operation} does not page")
-        if max_items is not None and max_items <= 0:
-            return
+        page_size = _page_size(page_size, args.pop("limit", None))
+        check_count("max_items", max_items, minimum=0)
+        if "before" in args:
+            raise ValueError("pages() follows 'after' cursors; fetch one page with call(..., "
+                             "before=...) to go backwards")
+        if max_items == 0:
+            return iter(())
+        return self._pages(operation, max_items, page_size, refresh, args)
+
+    def _pages(self, operation: str, max_items: int | None, page_size: int | None,
+               refresh: bool, args: dict[str, Any]) -> Iterator[Fetched]:
+        budget = RetryBudget(self.max_retry_time)  # one budget for every page
         seen = 0
         after = args.pop("after", None)
         while True:
             limit = page_size
             if max_items is not None:
                 limit = min(page_size or max_items, max_items - seen)
-            page = self.call(operation, refresh=refresh, limit=limit, after=after, **args)
+            request = self._operation_request(operation, {**args, "limit": limit,
+                                                          "after": after}, None)
+            lookup = _Lookup() if refresh else self._look_up(request)
+            page = lookup.fresh or self._complete(request, lookup, budget)
             yield page
             items = page.payload.get("items") or []
             seen += len(items)
@@ -561,111 +469,74 @@ class Client:
                  page_size: int | None = None, refresh: bool = False,
                  **args: Any) -> Iterator[dict[str, Any]]:
         """Yield the items of a paged operation, following ``after`` cursors to the end or
-        until ``max_items`` items have been yielded."""
-        yielded = 0
-        for page in self.pages(operation, max_items=max_items, page_size=page_size,
-                               refresh=refresh, **args):
-            for item in page.payload.get("items") or []:
-                if max_items is not None and yielded >= max_items:
-                    return
-                yield item
-                yielded += 1
+        until ``max_items`` items have been yielded (arguments as in :meth:`pages`)."""
+        pages = self.pages(operation, max_items=max_items, page_size=page_size,
+                           refresh=refresh, **args)
+        return _items(pages, max_items)
 
+    # ----------------------------------------------------------------- bulk
     def many(self, func: Callable[[T], R], items: Iterable[T], *,
              progress: bool | None = None, description: str = "fetching") -> BulkResult[T, R]:
         """Run ``func`` on every item concurrently under the throttle and return the results
-        in the order of ``items``; each failure is kept per item in ``failures``.
+        in the order of ``items``; each failure is kept per item (``errors``, ``failures``).
 
-        The thread pool is sized to the keys' rate so that the throttle, not the pool, sets
-        the pace; ``progress`` (default: the client's setting) shows a tqdm progress bar.
+        For this client's own one-tag methods (``client.get_player``,
+        ``functools.partial(client.call_with, "getPlayer", "playerTag")``), answers in
+        memory or fresh in the cache file are given in the calling thread and only the rest
+        is sent from the pool; a user's function runs once per item in the pool. The whole
+        fetch shares one retry budget (``max_retry_time``); the pool is sized to the keys'
+        rate so that the throttle, not the pool, sets the pace.
         """
         items = list(items)
-        results: list[R | None] = [None] * len(items)
-        failures: dict[T, Exception] = {}
-        if not items:
-            return BulkResult(items, results, failures)
         workers = max(4, min(64, int(self.total_rate * 2)))
-        bar = self._progress_bar(len(items), description, progress)
+        show = self.progress if progress is None else progress
+        bar = progress_bar(len(items), description, show)
         try:
-            start = self._answer_locally(func, items, results, failures, bar)
-            if start == len(items):
-                return BulkResult(items, results, failures)
-            with self._executor(workers) as pool:
-                futures = {pool.submit(func, items[i]): i for i in range(start, len(items))}
-                for future in as_completed(futures):
-                    i = futures[future]
-                    try:
-                        results[i] = future.result()
-                    except (CocError, LookupError, ValueError, TypeError) as exc:
-                        failures[items[i]] = exc
-                    if bar is not None:
-                        bar.update(1)
+            with call_budget(self.max_retry_time) as budget:
+                prepare = self._bulk_preparer(func, budget)
+                return self._bulk.run(items, prepare, workers=workers, bar=bar)
         finally:
             if bar is not None:
                 bar.close()
-        return BulkResult(items, results, failures)
 
-    def _answer_locally(self, func: Callable[[T], R], items: list[T],
-                        results: list[R | None], failures: dict[T, Exception],
-                        bar: Any) -> int:
-        """Answer in this thread the leading items whose answers are in memory or fresh in
-        the cache file (dispatching them to threads would cost more than answering them:
-        a new thread waits for the GIL to start); return the index of the first item that
-        needs the network.
+    def _bulk_preparer(self, func: Callable[[T], R],
+                       budget: RetryBudget) -> Callable[[T], Prepared[R]]:
+        """Return how a bulk fetch prepares one item: for this client's one-tag methods,
+        plan the request and answer it here when the memo or the cache can; otherwise run
+        ``func`` in the pool."""
+        planned = self._plan_of(func)
+        if planned is None:
+            return lambda item: functools.partial(func, item)
+        plan, as_result = planned
 
-        Only for this client's own request methods (``client.get_player``,
-        ``functools.partial(client.call, ...)``): running them can be abandoned half-way
-        and redone without side effects, which a user's function could not promise.
-        """
-        target = getattr(func, "func", func)
-        if getattr(target, "__self__", None) is not self:
-            return 0
-        self._in_pool.local_only = True
-        try:
-            for i, item in enumerate(items):
-                try:
-                    results[i] = func(item)
-                except _NotLocal:
-                    return i
-                except (CocError, LookupError, ValueError, TypeError) as exc:
-                    failures[item] = exc
-                if bar is not None:
-                    bar.update(1)
-            return len(items)
-        finally:
-            self._in_pool.local_only = False
+        def prepare(item: T) -> Prepared[R]:
+            request = plan(item)
+            lookup = self._look_up(request)
+            if lookup.fresh is not None:
+                return Answered(as_result(lookup.fresh))
+            return lambda: as_result(self._complete(request, lookup, budget))
 
-    @contextlib.contextmanager
-    def _executor(self, workers: int) -> Iterator[ThreadPoolExecutor]:
-        """The client's thread pool, kept between bulk calls (starting threads costs more
-        than answering from the cache); a nested or concurrent :meth:`many` gets a pool of
-        its own, so that it can never wait on threads busy waiting for it."""
-        nested = getattr(self._in_pool, "flag", False)
-        if nested or not self._pool_lock.acquire(blocking=False):
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                yield pool
-            return
-        try:
-            if self._pool is None or self._pool_size < workers:
-                if self._pool is not None:
-                    self._pool.shutdown(wait=False)
-                self._pool = ThreadPoolExecutor(max_workers=workers,
-                                                initializer=self._mark_pool_thread)
-                self._pool_size = workers
-            yield self._pool
-        finally:
-            self._pool_lock.release()
+        return prepare
 
-    def _mark_pool_thread(self) -> None:
-        self._in_pool.flag = True
-
-    def _progress_bar(self, total: int, description: str, progress: bool | None) -> Any:
-        show = self.progress if progress is None else progress
-        if not show or total < 2:
+    def _plan_of(self, func: Callable[..., Any]) -> tuple[Callable[[Any], _Request],
+                                                         Callable[[Fetched], Any]] | None:
+        """Return (item → request, answer → result) for this client's one-tag methods and
+        ``partial(client.call_with, operation, param)``, or ``None`` for anything else."""
+        if isinstance(func, functools.partial) and _is_method_of(func.func, self, "call_with"):
+            if len(func.args) != 2:
+                return None
+            operation, param = func.args
+            extra = dict(func.keywords or {})
+            if extra.pop("refresh", False) or "json" in extra:
+                return None
+            return (lambda item: self._operation_request(operation, {param: item, **extra},
+                                                         None)), (lambda fetched: fetched)
+        name = getattr(func, "__name__", "")
+        op = _TAG_METHODS.get(name)
+        if op is None or not _is_method_of(func, self, name):
             return None
-        from tqdm.auto import tqdm  # imported late: keeps `import cocframes` light
-
-        return tqdm(total=total, desc=description, unit="call")
+        return (lambda item: self._operation_request(op.name, {op.tag_param: item}, None),
+                lambda fetched: fetched.payload)
 
     # ----------------------------------------------------------------- cache
     def cache_info(self) -> _cache.CacheInfo:
@@ -673,21 +544,17 @@ class Client:
         return _cache.cache_info(self.session)
 
     def clear_cache(self) -> None:
-        """Delete every cached answer and shrink the cache file."""
+        """Delete every cached answer, in memory and on disk, and shrink the cache file."""
         _cache.clear_cache(self.session)
-        self._clear_memo()
+        self._memo.forget()
 
     def _clear_memo(self) -> None:
         """Forget the answers kept in memory (the cache file is left alone)."""
-        with self._memo_lock:
-            self._memo.clear()
-            self._memo_bytes = 0
+        self._memo.forget()
 
     def close(self) -> None:
-        """Close the HTTP session and its cache connections."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
-            self._pool = None
+        """Close the HTTP session, its cache connections and the bulk fetches' threads."""
+        self._bulk.close()
         self.session.close()
 
     def __enter__(self) -> Client:
@@ -696,230 +563,34 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ----------------------------------------------------------------- clans
-    def search_clans(self, name: str | None = None, **filters: Any) -> dict[str, Any]:
-        """Search clans (``searchClans``) and return the payload; see
-        :meth:`search_clans_page` for the filters (``location`` and ``labels`` accept
-        names)."""
-        return self.search_clans_page(name, **filters).payload
 
-    def search_clans_page(
-        self,
-        name: str | None = None,
-        *,
-        war_frequency: str | None = None,
-        location: int | str | None = None,
-        min_members: int | None = None,
-        max_members: int | None = None,
-        min_clan_points: int | None = None,
-        min_clan_level: int | None = None,
-        labels: Sequence[int | str] | None = None,
-        limit: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-    ) -> Fetched:
-        """Search clans (``searchClans``) and return the answer with its provenance.
-
-        ``location`` is an id, name or country code; ``labels`` are label names or ids."""
-        label_ids = None
-        if labels:
-            label_ids = ",".join(str(self.resolve.label(lb, "clans")) for lb in labels)
-        location_id = self.resolve.location(location) if location is not None else None
-        return self.call(
-            "searchClans", name=name, warFrequency=war_frequency, locationId=location_id,
-            minMembers=min_members, maxMembers=max_members, minClanPoints=min_clan_points,
-            minClanLevel=min_clan_level, labelIds=label_ids, limit=limit, after=after,
-            before=before,
-        )
-
-    def get_clan(self, clan_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the clan's profile (``getClan``)."""
-        return self.call("getClan", clanTag=clan_tag, refresh=refresh).payload
-
-    def get_clan_members(self, clan_tag: str, *, limit: int | None = None,
-                         after: str | None = None, before: str | None = None,
-                         refresh: bool = False) -> dict[str, Any]:
-        """Return a page of the clan's members (``getClanMembers``)."""
-        return self.call("getClanMembers", clanTag=clan_tag, limit=limit, after=after,
-                         before=before, refresh=refresh).payload
-
-    def get_clan_war_log(self, clan_tag: str, *, limit: int | None = None,
-                         after: str | None = None, before: str | None = None,
-                         refresh: bool = False) -> dict[str, Any]:
-        """Return a page of the clan's war log (``getClanWarLog``)."""
-        return self.call("getClanWarLog", clanTag=clan_tag, limit=limit, after=after,
-                         before=before, refresh=refresh).payload
-
-    def get_current_war(self, clan_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the clan's current regular war (``getCurrentWar``)."""
-        return self.call("getCurrentWar", clanTag=clan_tag, refresh=refresh).payload
-
-    def get_clan_war_league_group(self, clan_tag: str, *,
-                                  refresh: bool = False) -> dict[str, Any]:
-        """Return the clan's current CWL group (``getClanWarLeagueGroup``)."""
-        return self.call("getClanWarLeagueGroup", clanTag=clan_tag, refresh=refresh).payload
-
-    def get_clan_war_league_war(self, war_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one CWL war by its war tag (``getClanWarLeagueWar``)."""
-        return self.call("getClanWarLeagueWar", warTag=war_tag, refresh=refresh).payload
-
-    def get_capital_raid_seasons(self, clan_tag: str, *, limit: int | None = None,
-                                 after: str | None = None, before: str | None = None,
-                                 refresh: bool = False) -> dict[str, Any]:
-        """Return a page of the clan's capital raid seasons (``getCapitalRaidSeasons``)."""
-        return self.call("getCapitalRaidSeasons", clanTag=clan_tag, limit=limit, after=after,
-                         before=before, refresh=refresh).payload
-
-    # ----------------------------------------------------------------- players
-    def get_player(self, player_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the player's profile (``getPlayer``)."""
-        return self.call("getPlayer", playerTag=player_tag, refresh=refresh).payload
-
-    def verify_token(self, player_tag: str, token: str) -> dict[str, Any]:
-        """Check a player's in-game API token (``verifyToken``, a POST; never cached).
-
-        Returns the API's ``{"tag", "token", "status"}`` where status is ``"ok"`` or
-        ``"invalid"``."""
-        return self.call("verifyToken", playerTag=player_tag, json={"token": token}).payload
-
-    def get_battle_log(self, player_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the player's recent battles (``getBattleLog``)."""
-        return self.call("getBattleLog", playerTag=player_tag, refresh=refresh).payload
-
-    def get_league_history(self, player_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the player's league history (``getLeagueHistory``)."""
-        return self.call("getLeagueHistory", playerTag=player_tag, refresh=refresh).payload
-
-    def get_league_group(self, league_group_tag: str, league_season_id: int | str,
-                         player_tag: str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return a ranked league group by its tag and season (``getLeagueGroup``)."""
-        return self.call("getLeagueGroup", leagueGroupTag=league_group_tag,
-                         leagueSeasonId=league_season_id, playerTag=player_tag,
-                         refresh=refresh).payload
-
-    # ----------------------------------------------------------------- leagues
-    def get_leagues(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the home-village leagues (``getLeagues``)."""
-        return self.call("getLeagues", **paging).payload
-
-    def get_league(self, league: int | str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one league by id or name (``getLeague``)."""
-        return self.call("getLeague", leagueId=self.resolve.league(league, "leagues"),
-                         refresh=refresh).payload
-
-    def get_league_seasons(self, league: int | str = "Legend League",
-                           **paging: Any) -> dict[str, Any]:
-        """Return a page of a league's seasons (``getLeagueSeasons``; Legend League only)."""
-        return self.call("getLeagueSeasons", leagueId=self.resolve.league(league, "leagues"),
-                         **paging).payload
-
-    def get_league_season_rankings(self, season_id: str, league: int | str = "Legend League",
-                                   **paging: Any) -> dict[str, Any]:
-        """Return a page of a league season's final rankings (``getLeagueSeasonRankings``)."""
-        return self.call("getLeagueSeasonRankings",
-                         leagueId=self.resolve.league(league, "leagues"), seasonId=season_id,
-                         **paging).payload
-
-    def get_league_tiers(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the ranked league tiers (``getLeagueTiers``)."""
-        return self.call("getLeagueTiers", **paging).payload
-
-    def get_league_tier(self, tier: int | str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one league tier by id or name (``getLeagueTier``)."""
-        return self.call("getLeagueTier", leagueTierId=self.resolve.league(tier, "leaguetiers"),
-                         refresh=refresh).payload
-
-    def get_war_leagues(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the clan war leagues (``getWarLeagues``)."""
-        return self.call("getWarLeagues", **paging).payload
-
-    def get_war_league(self, league: int | str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one war league by id or name (``getWarLeague``)."""
-        return self.call("getWarLeague", leagueId=self.resolve.league(league, "warleagues"),
-                         refresh=refresh).payload
-
-    def get_builder_base_leagues(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the builder base leagues (``getBuilderBaseLeagues``)."""
-        return self.call("getBuilderBaseLeagues", **paging).payload
-
-    def get_builder_base_league(self, league: int | str, *,
-                                refresh: bool = False) -> dict[str, Any]:
-        """Return one builder base league by id or name (``getBuilderBaseLeague``)."""
-        league_id = self.resolve.league(league, "builderbaseleagues")
-        return self.call("getBuilderBaseLeague", leagueId=league_id, refresh=refresh).payload
-
-    def get_capital_leagues(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the clan capital leagues (``getCapitalLeagues``)."""
-        return self.call("getCapitalLeagues", **paging).payload
-
-    def get_capital_league(self, league: int | str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one capital league by id or name (``getCapitalLeague``)."""
-        league_id = self.resolve.league(league, "capitalleagues")
-        return self.call("getCapitalLeague", leagueId=league_id, refresh=refresh).payload
-
-    # ----------------------------------------------------------------- locations, rankings
-    def get_locations(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the locations (``getLocations``)."""
-        return self.call("getLocations", **paging).payload
-
-    def get_location(self, location: int | str, *, refresh: bool = False) -> dict[str, Any]:
-        """Return one location by id, name or country code (``getLocation``)."""
-        return self.call("getLocation", locationId=self.resolve.location(location),
-                         refresh=refresh).payload
-
-    def _ranking(self, operation: str, location: int | str, paging: dict[str, Any]) -> Any:
-        return self.call(operation, locationId=self.resolve.location(location),
-                         **paging).payload
-
-    def get_player_ranking(self, location: int | str = "global",
-                           **paging: Any) -> dict[str, Any]:
-        """Return a page of a location's player ranking (``getPlayerRanking``)."""
-        return self._ranking("getPlayerRanking", location, paging)
-
-    def get_clan_ranking(self, location: int | str = "global", **paging: Any) -> dict[str, Any]:
-        """Return a page of a location's clan ranking (``getClanRanking``)."""
-        return self._ranking("getClanRanking", location, paging)
-
-    def get_player_builder_base_ranking(self, location: int | str = "global",
-                                        **paging: Any) -> dict[str, Any]:
-        """Return a page of a location's builder base player ranking
-        (``getPlayerBuilderBaseRanking``)."""
-        return self._ranking("getPlayerBuilderBaseRanking", location, paging)
-
-    def get_clan_builder_base_ranking(self, location: int | str = "global",
-                                      **paging: Any) -> dict[str, Any]:
-        """Return a page of a location's builder base clan ranking
-        (``getClanBuilderBaseRanking``)."""
-        return self._ranking("getClanBuilderBaseRanking", location, paging)
-
-    def get_clan_capital_ranking(self, location: int | str = "global",
-                                 **paging: Any) -> dict[str, Any]:
-        """Return a page of a location's clan capital ranking (``getClanCapitalRanking``)."""
-        return self._ranking("getClanCapitalRanking", location, paging)
-
-    # ----------------------------------------------------------------- gold pass, labels
-    def get_current_gold_pass_season(self, *, refresh: bool = False) -> dict[str, Any]:
-        """Return the current gold pass season (``getCurrentGoldPassSeason``)."""
-        return self.call("getCurrentGoldPassSeason", refresh=refresh).payload
-
-    def get_player_labels(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the player labels (``getPlayerLabels``)."""
-        return self.call("getPlayerLabels", **paging).payload
-
-    def get_clan_labels(self, **paging: Any) -> dict[str, Any]:
-        """Return a page of the clan labels (``getClanLabels``)."""
-        return self.call("getClanLabels", **paging).payload
+def _is_method_of(func: Any, client: Client, name: str) -> bool:
+    return getattr(func, "__self__", None) is client and getattr(func, "__name__", "") == name
 
 
-def method_name(operation: str) -> str:
-    """Return the :class:`Client` method name of an official operation
-    (``getPlayer`` → ``get_player``)."""
-    return _snake(operation)
+def _why(error: ApiError) -> str:
+    if isinstance(error, MaintenanceError):
+        return "the API is in maintenance"
+    return f"the API could not answer ({error.status} {error.reason})"
 
 
-# Every official operation has its method; a missing one is a bug caught at import.
-_missing = [op.name for op in OPERATIONS if not hasattr(Client, method_name(op.name))]
-if _missing:  # pragma: no cover
-    raise RuntimeError(f"Client lacks methods for {_missing}")
+def _page_size(page_size: int | None, limit: int | None) -> int | None:
+    check_count("page_size", page_size)
+    check_count("limit", limit)
+    if limit is not None and page_size is not None and limit != page_size:
+        raise ValueError(f"limit={limit} and page_size={page_size} disagree: limit is the "
+                         "API's name for page_size; give one")
+    return page_size if page_size is not None else limit
+
+
+def _items(pages: Iterator[Fetched], max_items: int | None) -> Iterator[dict[str, Any]]:
+    yielded = 0
+    for page in pages:
+        for item in page.payload.get("items") or []:
+            if max_items is not None and yielded >= max_items:
+                return
+            yield item
+            yielded += 1
+
 
 __all__ = ["BulkResult", "Client", "Fetched", "StaleDataWarning", "Stats", "method_name"]

@@ -105,6 +105,21 @@ class NetworkError(ApiError):
     remedy = "Check the network connection and the base URL."
 
 
+class RetryBudgetError(ApiError):
+    """Not sent: the call's retry budget (``max_retry_time``) was spent by the failures of
+    its other requests, so this one was given up before it went out."""
+
+    remedy = ("The API kept failing (see the other failures of this call); try again later, "
+              "or give the client a larger max_retry_time.")
+
+    @classmethod
+    def spent(cls, seconds: float, endpoint: str) -> RetryBudgetError:
+        """The error for a request given up because ``seconds`` passed with no success."""
+        return cls(0, "retryBudgetSpent",
+                   f"not sent: no request of this call succeeded for {seconds:g} s "
+                   "(max_retry_time)", endpoint)
+
+
 class OfflineCacheMissError(ApiError):
     """Offline mode asked for something the cache does not hold."""
 

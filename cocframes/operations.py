@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 PAGING_PARAMS = ("limit", "after", "before")
+#: Parameters, in the path or the query, whose values are player, clan or war tags: they are
+#: normalised and validated before any request.
+TAG_PARAMS = frozenset({"clanTag", "playerTag", "warTag", "leagueGroupTag"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,20 @@ class Operation:
         object.__setattr__(self, "path_params", params)
         pattern = re.sub(r"{\w+}", r"([^/]+)", self.path)
         object.__setattr__(self, "_regex", re.compile(f"^{pattern}$"))
+
+    @property
+    def accepts(self) -> tuple[str, ...]:
+        """The query parameters the operation takes, paging ones included."""
+        return self.query + (PAGING_PARAMS if self.paged else ())
+
+    @property
+    def tag_param(self) -> str | None:
+        """The path parameter of an operation whose only argument is a tag (``getPlayer``:
+        ``playerTag``), or ``None``; such operations suit bulk fetches over tags."""
+        if len(self.path_params) == 1 and not self.query and self.method == "GET":
+            (name,) = self.path_params
+            return name if name in TAG_PARAMS else None
+        return None
 
     def match(self, path: str) -> dict[str, str] | None:
         """Return the (still percent-encoded) path parameters if ``path`` is this operation's."""

@@ -73,7 +73,8 @@ def test_default_client_without_token_explains_the_ways_to_fix_it(monkeypatch):
 
 def test_import_stays_light():
     code = ("import sys, cocframes; "
-            "print(sorted(m for m in ('pandas', 'matplotlib', 'ipywidgets', 'tqdm') "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'ipywidgets', 'tqdm', "
+            "'http.server', 'socketserver', 'cocframes.demo.server', 'cocframes.demo.world') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout

@@ -32,6 +32,7 @@ from cocframes.errors import (
     ThrottledError,
     error_for,
 )
+from cocframes.sending import backoff
 
 API = "https://api.clashofclans.com/v1"
 PLAYER = "/players/%232PP"
@@ -57,15 +58,15 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     def fake_sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("cocframes.client.time.sleep", fake_sleep)
-    monkeypatch.setattr("cocframes.client.time.monotonic",
+    monkeypatch.setattr("cocframes.sending.time.sleep", fake_sleep)
+    monkeypatch.setattr("cocframes.sending.time.monotonic",
                         lambda: real_monotonic() + sum(slept))
     return slept
 
 
 @pytest.fixture
 def fixed_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Client, "_backoff", staticmethod(lambda attempt: BACKOFF))
+    monkeypatch.setattr("cocframes.sending.backoff", lambda attempt: BACKOFF)
 
 
 @pytest.fixture
@@ -127,12 +128,9 @@ def test_error_answer_raises_typed_exception(client: Client, sleeps: list[float]
     assert cls.remedy in text
     assert path in text
     assert reason in text
-    # 400/403/404 are final; 5xx and dropped connections are retried max_retries times; 429s
-    # are waited out until the time budget (backoff 1 s, budget 5 s: sends at 0..4 s).
-    if cls is ThrottledError:
-        expected_calls = int(client.max_retry_time / BACKOFF)
-    else:
-        expected_calls = 1 + client.max_retries if retried else 1
+    # 400/403/404 are final; 429s, 5xx and dropped connections are retried max_retries
+    # times (issue 12: a 429 counts like any other failure).
+    expected_calls = 1 + client.max_retries if retried else 1
     assert len(responses.calls) == expected_calls
     assert len(sleeps) == expected_calls - 1
     stats = client.stats()
@@ -275,7 +273,7 @@ def test_retry_after_longer_than_the_budget_gives_up_at_once(client: Client,
 
 def test_backoff_is_bounded_whatever_the_attempt() -> None:
     for attempt in (0, 1, 5, 40, 1100, 10_000):
-        assert 0 < Client._backoff(attempt) <= 8.0
+        assert 0 < backoff(attempt) <= 8.0
 
 
 @responses.activate
@@ -383,3 +381,53 @@ def test_configuration_error_pickles() -> None:
     copy = pickle.loads(pickle.dumps(info.value))
     assert type(copy) is ConfigurationError
     assert str(copy) == str(info.value)
+
+
+# --------------------------------------------------------------------------- issue 12, defect 4
+SECRET_A, SECRET_B = "eyJpartOfTheSecretToken", "secondHalfOfIt"
+
+
+@pytest.mark.parametrize("token", [
+    f"{SECRET_A}\n{SECRET_B}", f"{SECRET_A}\r{SECRET_B}", f"{SECRET_A} {SECRET_B}",
+    ["good-token", f"{SECRET_A}\t{SECRET_B}"], f"good-token,{SECRET_A}\x00{SECRET_B}",
+])
+def test_a_token_that_cannot_be_sent_is_refused_when_the_client_is_made(token: Any) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Client(token=token, cache=False)
+    text = str(info.value) + repr(info.value)
+    assert SECRET_A not in text and SECRET_B not in text
+    assert "token" in text
+
+
+def test_a_bad_token_from_the_environment_is_refused_without_showing_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COC_API_TOKEN", f"{SECRET_A}\n{SECRET_B}")
+    with pytest.raises(ConfigurationError) as info:
+        Client(cache=False)
+    assert SECRET_A not in str(info.value) and SECRET_B not in str(info.value)
+    assert "COC_API_TOKEN" in str(info.value)
+
+
+@responses.activate
+def test_no_error_text_is_built_from_a_header_value(client: Client) -> None:
+    leak = requests.exceptions.InvalidHeader(
+        f"Invalid leading whitespace in header value: 'Bearer {SECRET_A}'")
+    responses.get(API + PLAYER, body=leak)
+    with pytest.raises(CocError) as info:
+        client.get_player("#2PP")
+    assert SECRET_A not in str(info.value)
+    responses.get(API + "/players/%2328", body=leak)
+    result = client.many(client.get_player, ["#2PP", "#28"])
+    assert len(result.failures) == 2
+    assert all(SECRET_A not in f"{e} {e!r}" for e in result.failures.values())
+
+
+# --------------------------------------------------------------------------- issue 12, defect 8
+@responses.activate
+def test_429s_count_against_max_retries(sleeps: list[float], fixed_backoff: None) -> None:
+    responses.get(API + PLAYER, status=429, json={"reason": "requestThrottled"})
+    with Client(token="T", cache=False, max_retries=2, max_retry_time=600, rate=1000,
+                progress=False) as client, pytest.raises(ThrottledError):
+        client.get_player("#2PP")
+    assert len(responses.calls) == 3, "one request and max_retries=2 retries"
+    assert sleeps == [BACKOFF, BACKOFF]

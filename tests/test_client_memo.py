@@ -10,8 +10,8 @@ import time
 import pytest
 import responses
 
-from cocframes import client as client_module
 from cocframes.client import Client
+from cocframes.memo import Memo
 
 API = "https://api.clashofclans.com/v1"
 
@@ -64,13 +64,13 @@ def test_refresh_bypasses_memory_and_clear_cache_forgets_it(client):
 
 @responses.activate
 def test_memory_is_bounded_by_the_size_of_the_answers(client, monkeypatch):
-    monkeypatch.setattr(client_module, "_MEMO_BYTES", 10_000)
+    monkeypatch.setattr(client, "_memo", Memo(max_bytes=10_000))
     tags = [f"#{c}PP" for c in "2890PYLQGRJCUV"]
     for tag in tags:
         responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1, padding=1500))
     for tag in tags:
         client.get_player(tag)
-    assert 0 < client._memo_bytes <= 10_000
+    assert 0 < client._memo.nbytes <= 10_000
     assert len(client._memo) < len(tags)
     # The oldest answers left memory first; the cache file still answers them.
     client.get_player(tags[0])
@@ -83,9 +83,9 @@ def test_bulk_fetches_reuse_one_pool_and_nested_ones_do_not_deadlock(client):
     for tag in tags:
         responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
     first = client.many(client.get_player, tags)
-    pool = client._pool
+    pool = client._bulk._pool
     again = client.many(client.get_player, tags)
-    assert client._pool is pool, "the second bulk fetch reused the threads"
+    assert client._bulk._pool is pool, "the second bulk fetch reused the threads"
     assert [p["tag"] for p in again.results] == [p["tag"] for p in first.results] == tags
 
     def inner(tag: str) -> list:
@@ -103,19 +103,25 @@ def test_a_warm_bulk_fetch_is_answered_in_the_calling_thread(client, monkeypatch
     tags = [f"#{c}PP" for c in "2890PYLQ"]
     for tag in tags:
         responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
-    threads = set()
-    original = client._recall
+    looked_up, sent = set(), set()
+    look_up, send = client._look_up, client._sender.send
 
-    def spy(key, path):
-        threads.add(threading.current_thread())
-        return original(key, path)
+    def spy_look_up(request):
+        looked_up.add(threading.current_thread())
+        return look_up(request)
 
-    monkeypatch.setattr(client, "_recall", spy)
+    def spy_send(*args):
+        sent.add(threading.current_thread())
+        return send(*args)
+
+    monkeypatch.setattr(client, "_look_up", spy_look_up)
+    monkeypatch.setattr(client._sender, "send", spy_send)
     cold = client.many(client.get_player, tags)
-    assert len(threads) > 1 or threading.current_thread() not in threads, "cold: the pool"
-    threads.clear()
+    assert sent and threading.current_thread() not in sent, "cold: sent from the pool"
+    looked_up.clear()
+    sent.clear()
     warm = client.many(client.get_player, tags)
-    assert threads == {threading.current_thread()}
+    assert looked_up == {threading.current_thread()} and not sent
     assert warm.results == cold.results and not warm.failures
     assert len(responses.calls) == len(tags)
 
@@ -133,13 +139,13 @@ def test_a_bulk_fetch_on_a_warm_cache_file_is_answered_in_the_calling_thread(tmp
         cold = first.many(first.get_player, tags)
     with Client(token="T", cache_dir=tmp_path, rate=1000, progress=False) as restarted:
         threads = set()
-        original = restarted.session.request
+        original = restarted.session.cache.get_response
 
         def spy(*args, **kwargs):
             threads.add(threading.current_thread())
             return original(*args, **kwargs)
 
-        restarted.session.request = spy
+        restarted.session.cache.get_response = spy
         warm = restarted.many(restarted.get_player, tags)
         assert threads == {threading.current_thread()}
         assert restarted.stats().cache_hits == len(tags)
@@ -162,3 +168,43 @@ def test_a_users_own_function_always_runs_once_per_item(client):
     result = client.many(mine, [*tags, "#RRPP"])
     assert sorted(runs) == sorted([*tags, "#RRPP"]), "never abandoned and run again"
     assert [p["tag"] for p in result.results] == [*tags, "#RRPP"]
+
+
+# --------------------------------------------------------------------------- issue 12, defect 2
+@pytest.fixture(params=[False, True], ids=["memory-cache", "cache-file"])
+def demo_client(request, tmp_path):
+    cache_dir = tmp_path if request.param else None
+    with Client(demo=True, cache=request.param, cache_dir=cache_dir, progress=False) as c:
+        yield c
+
+
+def test_changing_a_payload_does_not_change_what_later_calls_return(demo_client):
+    import cocframes as cf
+    from cocframes.demo import World
+
+    tag = World().player_tags[0]
+    before_players = cf.players(tag, client=demo_client)
+    before_units = cf.units(tag, client=demo_client)
+    payload = demo_client.get_player(tag)
+    payload["trophies"] = -1
+    payload["troops"].clear()
+    payload["name"] = "changed by the caller"
+    assert demo_client.get_player(tag)["trophies"] != -1
+    after_players = cf.players(tag, client=demo_client)
+    after_units = cf.units(tag, client=demo_client)
+    assert after_players["trophies"].tolist() == before_players["trophies"].tolist()
+    assert after_players["name"].tolist() == before_players["name"].tolist()
+    assert len(after_units) == len(before_units)
+    assert (after_units["kind"] == "troop").sum() == (before_units["kind"] == "troop").sum()
+
+
+def test_changing_paginated_items_does_not_rename_members(demo_client):
+    import cocframes as cf
+    from cocframes.demo import DEMO_CLAN_TAG
+
+    names = cf.members(DEMO_CLAN_TAG, client=demo_client)["name"].tolist()
+    for item in demo_client.paginate("getClanMembers", clanTag=DEMO_CLAN_TAG):
+        item["name"] = "renamed"
+    fetched = demo_client.call("getClanMembers", clanTag=DEMO_CLAN_TAG)
+    fetched.payload["items"].clear()
+    assert cf.members(DEMO_CLAN_TAG, client=demo_client)["name"].tolist() == names

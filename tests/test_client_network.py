@@ -17,6 +17,7 @@ import pytest
 from cocframes.client import Client, StaleDataWarning
 from cocframes.demo import DemoServer, World
 from cocframes.errors import (
+    ApiError,
     MaintenanceError,
     NetworkError,
     OfflineCacheMissError,
@@ -98,14 +99,18 @@ def test_no_client_throttle_meets_429s_but_loses_nothing(world: World) -> None:
     assert server_stats["requests"] == len(tags) + stats.throttled
 
 
-def test_429s_are_waited_out_beyond_max_retries(server: DemoServer, world: World) -> None:
-    """GUIDE §2: a 429 is waited out and retried, never turned into a lost result; only the
-    call's time budget (max_retry_time) bounds it, not the retry count of real failures."""
-    client = Client(token="t", base_url=server.base_url, cache=False, max_retries=1,
+def test_429s_are_retried_up_to_max_retries(server: DemoServer, world: World) -> None:
+    """A 429 is waited out and retried like any other failure, up to max_retries (issue 12:
+    the retry count bounds 429s too, so a storm cannot run a call for minutes)."""
+    client = Client(token="t", base_url=server.base_url, cache=False, max_retries=3,
                     progress=False)
     server.inject_faults("429", 3)
     assert client.get_player(world.player_tags[0])["tag"] == world.player_tags[0]
     assert client.stats().retries == 3 and client.stats().throttled == 3
+    server.inject_faults("429", 4)
+    with pytest.raises(ThrottledError):
+        client.get_player(world.player_tags[1])
+    assert client.stats().throttled == 3 + 4
 
 
 def test_429s_end_at_the_time_budget(server: DemoServer, world: World) -> None:
@@ -291,3 +296,35 @@ def test_cache_hits_cost_nothing_and_refresh_bypasses(server: DemoServer, world:
     assert client.stats().requests == 3
     client.get_player(tag)  # and the refreshed entry is a hit again
     assert server.stats()["requests"] == 3
+
+
+def test_a_429_storm_ends_a_whole_bulk_call_within_its_budget(server: DemoServer,
+                                                              world: World) -> None:
+    """Issue 12, defect 8: max_retry_time bounds a whole call, not each of its requests."""
+    import warnings
+
+    from cocframes import api
+
+    budget = 1.5
+    client = Client(token="t", base_url=server.base_url, cache=False, max_retries=100,
+                    max_retry_time=budget, progress=False)
+    tags = world.player_tags[:45]
+    server.inject_faults("429", 100_000)
+    started = time.monotonic()
+    with pytest.raises(ThrottledError):  # nothing succeeded: the call raises
+        api.players(tags, client=client)
+    elapsed = time.monotonic() - started
+    sent = server.stats()["requests"]
+    assert elapsed < budget + 5, f"a storm ran {elapsed:.1f} s past a {budget} s budget"
+    assert sent < len(tags), "requests were still sent after the budget was spent"
+    server.clear_faults()
+    # Part of a bulk succeeds, then the storm: every unfinished item is itemised.
+    result = client.many(client.get_player, tags)
+    assert not result.failures
+    client.clear_cache()
+    server.inject_faults("429", 100_000)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        result = client.many(client.get_player, tags)
+    assert len(result.failures) == len(tags)
+    assert all(isinstance(e, ApiError) for e in result.failures.values())

@@ -468,3 +468,35 @@ def test_fetched_is_not_demo_for_the_real_api() -> None:
 def test_call_rejects_unknown_parameters(demo: Client, world: World) -> None:
     with pytest.raises(TypeError, match="nonsense"):
         demo.call("getClan", clanTag=world.clan_tag, nonsense=1)
+
+
+# --------------------------------------------------------------------------- issue 12, defect 9
+@pytest.mark.parametrize(("args", "value", "error"), [
+    (("max_items", "page_size"), -1, ValueError), (("page_size", "limit"), 0, ValueError),
+    (("max_items", "page_size"), "5", TypeError), (("max_items", "limit"), 2.5, TypeError),
+    (("max_items", "page_size"), True, TypeError)])
+def test_paging_counts_are_checked_before_any_request(demo: Client, world: World, args: tuple,
+                                                     value: Any, error: type) -> None:
+    before = demo.stats().requests + demo.stats().cache_hits
+    for arg in args:
+        with pytest.raises(error, match=arg):
+            list(demo.paginate("getClanMembers", clanTag=world.clan_tag, **{arg: value}))
+    assert demo.stats().requests + demo.stats().cache_hits == before
+
+
+def test_paginate_takes_the_apis_own_limit_as_the_page_size(demo: Client, world: World) -> None:
+    pages = list(demo.pages("getClanMembers", clanTag=world.clan_tag, limit=7, max_items=20))
+    assert [len(p.payload["items"]) for p in pages] == [7, 7, 6]
+    items = list(demo.paginate("getClanMembers", clanTag=world.clan_tag, limit=5))
+    assert len(items) == demo.get_clan(world.clan_tag)["members"] > 5
+    with pytest.raises(ValueError, match="page_size"):
+        list(demo.paginate("getClanMembers", clanTag=world.clan_tag, limit=5, page_size=6))
+
+
+def test_an_unhashable_item_fails_alone_in_a_bulk_fetch(demo: Client, world: World) -> None:
+    good = world.player_tags[0]
+    result = demo.many(demo.get_player, [[good], good, {"tag": good}])
+    assert result.results[1]["tag"] == good  # type: ignore[index]
+    assert result.results[0] is None and result.results[2] is None
+    assert len(result.failures) == 2
+    assert [type(e) for e in result.errors] == [TypeError, type(None), TypeError]

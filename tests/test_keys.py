@@ -430,6 +430,40 @@ def test_bulk_fetch_survives_an_ip_change_with_one_relogin(server: DemoServer, p
     assert portal.stats() == stats
 
 
+def test_requests_in_flight_on_revoked_keys_are_retried_with_the_new_ones(
+        server: DemoServer, portal: Portal, world: World) -> None:
+    """Issue 12, defect 1: on a full account the re-login revokes our old keys while requests
+    signed with them are still in flight; their 403 ("Invalid authorization", not invalidIp)
+    is for a token the client has just replaced, so it is retried with the new keys."""
+    email = "full-bulk@cocframes.invalid"
+    portal.add_account(email, "pw", keys=[
+        *[{"name": "cocframes", "cidrRanges": [HOME_IP]} for _ in range(2)],
+        *[{"name": "website", "cidrRanges": [ELSEWHERE_IP]} for _ in range(8)],
+    ])
+    tags = world.player_tags[:60]
+    started = 0
+    lock = threading.Lock()
+    with client(server, email, "pw", key_count=2, rate=2000) as c:
+        assert portal.stats()["create"] == 0, "our two keys for this IP are reused"
+
+        def fetch(tag: str) -> dict:
+            nonlocal started
+            with lock:
+                started += 1
+                if started == 20:
+                    portal.set_caller_ip(TRAVEL_IP)
+            return c.get_player(tag)
+
+        result = c.many(fetch, tags)
+        assert not result.failures, list(result.failures.values())[:3]
+        assert [p["tag"] for p in result.results] == tags  # type: ignore[index]
+        stats = portal.stats()
+        assert stats["login"] == 2, "not exactly one re-login for the IP change"
+        assert stats["revoke"] == 2 and stats["create"] == 2
+    frame = api.players(tags[:5], client=client(server, email, "pw", key_count=2))
+    assert list(frame["tag"]) == tags[:5], "duplicate or missing rows"
+
+
 def test_request_started_while_the_pool_is_swapped_does_not_log_in_again(
         server: DemoServer, portal: Portal, world: World) -> None:
     """Thread A has re-logged in but not yet put the new key in the pool when thread B starts

@@ -16,15 +16,33 @@ tokens are accepted from "the caller's IP".
 demo player.
 """
 
-from .adapter import DemoAdapter
-from .players import verify_token_for
-from .portal import DEMO_PORTAL_URL, Portal
-from .server import DemoServer
-from .world import DEMO_BASE_URL, DemoResponse, World
+import importlib
+from typing import Any
 
 # The demo clan of the default world (``World().clan_tag``; a test keeps them equal), so that
 # notebooks and widgets can name it without building the world.
 DEMO_CLAN_TAG = "#992JPJY20"
+
+# Name -> module that defines it. Loaded on first use, so that `import cocframes` (which
+# names this package) loads neither the world nor the HTTP server's code.
+_LAZY = {
+    "DemoAdapter": "adapter", "verify_token_for": "players", "DEMO_PORTAL_URL": "portal",
+    "Portal": "portal", "DemoServer": "server", "DEMO_BASE_URL": "world",
+    "DemoResponse": "world", "World": "world",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = ["DEMO_BASE_URL", "DEMO_CLAN_TAG", "DEMO_PORTAL_URL", "DemoAdapter", "DemoResponse",
            "DemoServer", "Portal", "World", "verify_token_for"]

@@ -219,6 +219,11 @@ class DemoServer:
         with self._lock:
             self._faults.extend([kind] * count)
 
+    def clear_faults(self) -> None:
+        """Forget the faults injected and not yet served."""
+        with self._lock:
+            self._faults.clear()
+
     def stats(self) -> dict:
         """Return counters: ``requests``, ``by_token`` {token: count}, ``throttled`` (429s
         sent), ``errors`` (5xx sent) and ``dropped`` (connections closed unanswered)."""

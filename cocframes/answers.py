@@ -1,0 +1,34 @@
+"""What the request path hands back: one API answer with its provenance, and the warning
+given when that answer is an expired copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+class StaleDataWarning(UserWarning):
+    """Data was served from an expired cache entry because the API could not answer."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One API answer with its provenance.
+
+    Attributes:
+        payload: the decoded JSON body. Every call decodes its own copy, so the caller may
+            change it freely: no later call sees the change.
+        endpoint: the path requested, relative to the base URL.
+        fetched_at: when the answer was produced (UTC; for a cache hit, when it was stored).
+        from_cache: whether the cache answered.
+        stale: whether the answer is an expired cache entry served because the API failed.
+        demo: whether the answer comes from the demo world.
+    """
+
+    payload: Any
+    endpoint: str
+    fetched_at: datetime
+    from_cache: bool
+    stale: bool
+    demo: bool
