@@ -1,43 +1,28 @@
-"""The synchronous client: configuration, and the one path every request takes.
+"""The synchronous client: its settings, and the calls users make on it (operations,
+paging, bulk fetches, the cache).
 
-Down: the fresh-answer memo (:mod:`cocframes.memo`), then the cache file, read once
-(:mod:`cocframes.cache`), then the network under the throttle with retries
-(:mod:`cocframes.sending`). Up: a fresh answer is kept in the memo; when the API cannot
-answer, an expired cache entry found on the way down is served with a
-:class:`StaleDataWarning`. Bulk fetches (:mod:`cocframes.bulk`) and paging use the same
-path; the operation methods live in :mod:`cocframes.methods`.
+Every call takes the one request path of :mod:`cocframes.request_path` (memo, cache file,
+network); sending, retries and keys are :mod:`cocframes.sending`'s, paging
+:mod:`cocframes.paging`'s, bulk fetching :mod:`cocframes.bulk`'s, and the operation methods
+live in :mod:`cocframes.methods`.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode
-
-import requests
 
 from cocframes import cache as _cache
 from cocframes.answers import Fetched, StaleDataWarning
 from cocframes.bulk import Answered, BulkResult, BulkRunner, Prepared, progress_bar
-from cocframes.checks import check_count
-from cocframes.errors import (
-    ApiError,
-    ConfigurationError,
-    MaintenanceError,
-    NetworkError,
-    OfflineCacheMissError,
-    RetryBudgetError,
-    ServerError,
-)
+from cocframes.errors import ConfigurationError
 from cocframes.keys import DEFAULT_KEY_NAME, KeyManager, KeyStore, credentials_from_env
-from cocframes.memo import Memo
 from cocframes.methods import OperationMethods, method_name
-from cocframes.operations import BY_NAME, OPERATIONS, TAG_PARAMS
+from cocframes.operations import OPERATIONS
+from cocframes.paging import Paging, items
+from cocframes.request_path import Request, RequestPath, plan, plan_operation
 from cocframes.resolve import Resolver
 from cocframes.sending import (
     Counters,
@@ -47,7 +32,6 @@ from cocframes.sending import (
     call_budget,
     check_tokens,
 )
-from cocframes.tags import encode_tag, normalize_tag
 from cocframes.throttle import KeyPool
 
 OFFICIAL_BASE_URL = "https://api.clashofclans.com/v1"
@@ -63,35 +47,6 @@ R = TypeVar("R")
 # Client methods that fetch one tag's answer (get_player → getPlayer, playerTag): a bulk
 # fetch over them can be answered from memory or the cache file without running them.
 _TAG_METHODS = {method_name(op.name): op for op in OPERATIONS if op.tag_param}
-
-
-@dataclass(frozen=True)
-class _Request:
-    """One request, planned: where it goes and the key it is remembered under."""
-
-    method: str
-    url: str
-    path: str
-    params: dict[str, Any]
-    body: Any
-
-    @property
-    def cacheable(self) -> bool:
-        return self.method == "GET"
-
-    @property
-    def key(self) -> str:
-        query = urlencode(sorted(self.params.items())) if self.params else ""
-        return self.url + ("?" + query if query else "")
-
-
-@dataclass(frozen=True)
-class _Lookup:
-    """What the memo and the cache file hold for a request: a fresh answer, or else the
-    expired entry to serve if the API cannot answer."""
-
-    fresh: Fetched | None = None
-    expired: Any = None
 
 
 def _parse_tokens(token: str | Sequence[str] | None) -> list[str]:
@@ -213,7 +168,7 @@ class Client(OperationMethods):
                               key_manager=key_manager, counters=self._counters,
                               timeout=timeout, max_retries=max_retries,
                               max_retry_time=max_retry_time)
-        self._memo = Memo()
+        self._path = RequestPath(self.session, self._sender, self._counters, offline=offline)
         self._bulk = BulkRunner()
         self.resolve = Resolver(self)
 
@@ -289,91 +244,7 @@ class Client(OperationMethods):
         Raises:
             ApiError: the matching subclass for the API's error answer.
         """
-        return self._answer(self._request(path, params, method, json), refresh)
-
-    def _answer(self, request: _Request, refresh: bool) -> Fetched:
-        lookup = _Lookup() if refresh else self._look_up(request)
-        if lookup.fresh is not None:
-            return lookup.fresh
-        with call_budget(self.max_retry_time) as budget:
-            return self._complete(request, lookup, budget)
-
-    def _request(self, path: str, params: dict[str, Any] | None, method: str,
-                 body: Any) -> _Request:
-        params = {k: v for k, v in (params or {}).items() if v is not None}
-        return _Request(method, self.base_url + path, path, params, body)
-
-    def _look_up(self, request: _Request) -> _Lookup:
-        """Consult the memo, then the cache file, once each."""
-        if not request.cacheable:
-            return _Lookup()
-        recalled = self._memo.recall(request.key)
-        if recalled is not None:
-            self._counters.add("cache_hits")
-            return _Lookup(Fetched(recalled.payload, request.path, recalled.fetched_at,
-                                   from_cache=True, stale=False, demo=recalled.demo))
-        prepared = self.session.prepare_request(
-            requests.Request(request.method, request.url, params=request.params))
-        stored = _cache.find_stale(self.session, prepared)
-        if stored is None:
-            return _Lookup()
-        if stored.is_expired:
-            return _Lookup(expired=stored)
-        self._counters.add("cache_hits")
-        return _Lookup(self._keep(request, stored))
-
-    def _complete(self, request: _Request, lookup: _Lookup, budget: RetryBudget) -> Fetched:
-        """Answer a request the memo and the cache could not: from the network, or else
-        from the expired entry ``lookup`` found."""
-        try:
-            if self.offline:
-                if lookup.expired is not None:
-                    return self._stale(request, lookup.expired, "offline mode")
-                raise OfflineCacheMissError(0, "offlineCacheMiss",
-                                            "offline mode and the cache holds no answer",
-                                            request.path)
-            try:
-                response = self._sender.send(request.method, request.url, request.path,
-                                             request.params, request.body, budget)
-            except (NetworkError, ServerError, RetryBudgetError) as error:
-                if lookup.expired is None:
-                    raise
-                return self._stale(request, lookup.expired, _why(error))
-            return self._keep(request, response) if request.cacheable else self._fetched(
-                response, request.path)
-        except ApiError:
-            self._counters.add("errors")
-            raise
-
-    def _keep(self, request: _Request, response: Any) -> Fetched:
-        """Return the answer of a fresh 200 ``response``, kept in the memo until it expires
-        (requests-cache computed ``expires`` from its Cache-Control)."""
-        fetched = self._fetched(response, request.path)
-        self._memo.remember(request.key, response.content or b"",
-                            getattr(response, "expires", None), fetched.fetched_at,
-                            fetched.demo)
-        return fetched
-
-    def _stale(self, request: _Request, response: Any, why: str) -> Fetched:
-        fetched = self._fetched(response, request.path, stale=True)
-        warnings.warn(
-            f"{why}: serving cached data for {request.path} from "
-            f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC, which has expired",
-            StaleDataWarning, stacklevel=5,
-        )
-        return fetched
-
-    @staticmethod
-    def _fetched(response: Any, path: str, *, stale: bool = False) -> Fetched:
-        from_cache = bool(getattr(response, "from_cache", False))
-        created = getattr(response, "created_at", None) if from_cache else None
-        if created is None:
-            fetched_at = datetime.now(timezone.utc)
-        else:
-            fetched_at = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-        return Fetched(payload=response.json(), endpoint=path, fetched_at=fetched_at,
-                       from_cache=from_cache, stale=stale,
-                       demo=response.headers.get("X-Cocframes-Demo") == "1")
+        return self._path.answer(plan(self.base_url, path, params, method, json), refresh)
 
     # ----------------------------------------------------------------- operations, paging
     def get(self, path: str, params: dict[str, Any] | None = None, *,
@@ -395,25 +266,8 @@ class Client(OperationMethods):
         Raises:
             KeyError: an unknown operation. TypeError: a missing or unknown parameter.
         """
-        return self._answer(self._operation_request(operation, args, json), refresh)
-
-    def _operation_request(self, operation: str, args: dict[str, Any], body: Any) -> _Request:
-        op = BY_NAME[operation]
-        args = dict(args)
-        path = op.path
-        for name in op.path_params:
-            if args.get(name) is None:
-                raise TypeError(f"{operation} needs {name}=")
-            value = args.pop(name)
-            encoded = encode_tag(value) if name in TAG_PARAMS else quote(str(value), safe="")
-            path = path.replace("{" + name + "}", encoded)
-        unknown = set(args) - set(op.accepts)
-        if unknown:
-            raise TypeError(f"{operation} takes no parameter(s) {sorted(unknown)}")
-        for name in TAG_PARAMS.intersection(args):
-            if args[name] is not None:
-                args[name] = normalize_tag(args[name])
-        return self._request(path, args, op.method, body)
+        return self._path.answer(plan_operation(self.base_url, operation, args, json),
+                                 refresh)
 
     def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
         """Run ``operation`` with ``param=value`` (and ``args``): the one-argument form that
@@ -427,52 +281,18 @@ class Client(OperationMethods):
         """Yield the answers of a paged operation page by page, following ``after`` cursors
         to the end or until the pages hold ``max_items`` items (the last page may hold more:
         :meth:`paginate` trims it). ``limit``, the API's own name, is taken as ``page_size``.
-
-        Raises (before any request):
-            ValueError: an operation that does not page; ``max_items`` under 0, a page
-                size under 1; ``limit`` and
-                ``page_size`` both given and different.
-            TypeError: a count that is not an int.
-        """
-        if not BY_NAME[operation].paged:
-            raise ValueError(f"{operation} does not page")
-        page_size = _page_size(page_size, args.pop("limit", None))
-        check_count("max_items", max_items, minimum=0)
-        if "before" in args:
-            raise ValueError("pages() follows 'after' cursors; fetch one page with call(..., "
-                             "before=...) to go backwards")
-        if max_items == 0:
-            return iter(())
-        return self._pages(operation, max_items, page_size, refresh, args)
-
-    def _pages(self, operation: str, max_items: int | None, page_size: int | None,
-               refresh: bool, args: dict[str, Any]) -> Iterator[Fetched]:
-        budget = RetryBudget(self.max_retry_time)  # one budget for every page
-        seen = 0
-        after = args.pop("after", None)
-        while True:
-            limit = page_size
-            if max_items is not None:
-                limit = min(page_size or max_items, max_items - seen)
-            request = self._operation_request(operation, {**args, "limit": limit,
-                                                          "after": after}, None)
-            lookup = _Lookup() if refresh else self._look_up(request)
-            page = lookup.fresh or self._complete(request, lookup, budget)
-            yield page
-            items = page.payload.get("items") or []
-            seen += len(items)
-            after = (page.payload.get("paging") or {}).get("cursors", {}).get("after")
-            if not after or not items or (max_items is not None and seen >= max_items):
-                return
+        The arguments are checked before any request (see
+        :meth:`cocframes.paging.Paging.check`)."""
+        paging = Paging.check(operation, max_items, page_size, args)
+        return paging.pages(self._path, self.base_url, refresh)
 
     def paginate(self, operation: str, *, max_items: int | None = None,
                  page_size: int | None = None, refresh: bool = False,
                  **args: Any) -> Iterator[dict[str, Any]]:
         """Yield the items of a paged operation, following ``after`` cursors to the end or
         until ``max_items`` items have been yielded (arguments as in :meth:`pages`)."""
-        pages = self.pages(operation, max_items=max_items, page_size=page_size,
-                           refresh=refresh, **args)
-        return _items(pages, max_items)
+        paging = Paging.check(operation, max_items, page_size, args)
+        return items(paging.pages(self._path, self.base_url, refresh), max_items)
 
     # ----------------------------------------------------------------- bulk
     def many(self, func: Callable[[T], R], items: Iterable[T], *,
@@ -507,18 +327,18 @@ class Client(OperationMethods):
         planned = self._plan_of(func)
         if planned is None:
             return lambda item: functools.partial(func, item)
-        plan, as_result = planned
+        plan_of_item, as_result = planned
 
         def prepare(item: T) -> Prepared[R]:
-            request = plan(item)
-            lookup = self._look_up(request)
+            request = plan_of_item(item)
+            lookup = self._path.look_up(request)
             if lookup.fresh is not None:
                 return Answered(as_result(lookup.fresh))
-            return lambda: as_result(self._complete(request, lookup, budget))
+            return lambda: as_result(self._path.complete(request, lookup, budget))
 
         return prepare
 
-    def _plan_of(self, func: Callable[..., Any]) -> tuple[Callable[[Any], _Request],
+    def _plan_of(self, func: Callable[..., Any]) -> tuple[Callable[[Any], Request],
                                                          Callable[[Fetched], Any]] | None:
         """Return (item → request, answer → result) for this client's one-tag methods and
         ``partial(client.call_with, operation, param)``, or ``None`` for anything else."""
@@ -529,13 +349,13 @@ class Client(OperationMethods):
             extra = dict(func.keywords or {})
             if extra.pop("refresh", False) or "json" in extra:
                 return None
-            return (lambda item: self._operation_request(operation, {param: item, **extra},
-                                                         None)), (lambda fetched: fetched)
+            return (lambda item: plan_operation(self.base_url, operation, {param: item, **extra}),
+                    lambda fetched: fetched)
         name = getattr(func, "__name__", "")
         op = _TAG_METHODS.get(name)
         if op is None or not _is_method_of(func, self, name):
             return None
-        return (lambda item: self._operation_request(op.name, {op.tag_param: item}, None),
+        return (lambda item: plan_operation(self.base_url, op.name, {op.tag_param: item}),
                 lambda fetched: fetched.payload)
 
     # ----------------------------------------------------------------- cache
@@ -546,11 +366,11 @@ class Client(OperationMethods):
     def clear_cache(self) -> None:
         """Delete every cached answer, in memory and on disk, and shrink the cache file."""
         _cache.clear_cache(self.session)
-        self._memo.forget()
+        self._path.forget()
 
     def _clear_memo(self) -> None:
         """Forget the answers kept in memory (the cache file is left alone)."""
-        self._memo.forget()
+        self._path.forget()
 
     def close(self) -> None:
         """Close the HTTP session, its cache connections and the bulk fetches' threads."""
@@ -566,31 +386,6 @@ class Client(OperationMethods):
 
 def _is_method_of(func: Any, client: Client, name: str) -> bool:
     return getattr(func, "__self__", None) is client and getattr(func, "__name__", "") == name
-
-
-def _why(error: ApiError) -> str:
-    if isinstance(error, MaintenanceError):
-        return "the API is in maintenance"
-    return f"the API could not answer ({error.status} {error.reason})"
-
-
-def _page_size(page_size: int | None, limit: int | None) -> int | None:
-    check_count("page_size", page_size)
-    check_count("limit", limit)
-    if limit is not None and page_size is not None and limit != page_size:
-        raise ValueError(f"limit={limit} and page_size={page_size} disagree: limit is the "
-                         "API's name for page_size; give one")
-    return page_size if page_size is not None else limit
-
-
-def _items(pages: Iterator[Fetched], max_items: int | None) -> Iterator[dict[str, Any]]:
-    yielded = 0
-    for page in pages:
-        for item in page.payload.get("items") or []:
-            if max_items is not None and yielded >= max_items:
-                return
-            yield item
-            yielded += 1
 
 
 __all__ = ["BulkResult", "Client", "Fetched", "StaleDataWarning", "Stats", "method_name"]

@@ -64,14 +64,14 @@ def test_refresh_bypasses_memory_and_clear_cache_forgets_it(client):
 
 @responses.activate
 def test_memory_is_bounded_by_the_size_of_the_answers(client, monkeypatch):
-    monkeypatch.setattr(client, "_memo", Memo(max_bytes=10_000))
+    monkeypatch.setattr(client._path, "memo", Memo(max_bytes=10_000))
     tags = [f"#{c}PP" for c in "2890PYLQGRJCUV"]
     for tag in tags:
         responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1, padding=1500))
     for tag in tags:
         client.get_player(tag)
-    assert 0 < client._memo.nbytes <= 10_000
-    assert len(client._memo) < len(tags)
+    assert 0 < client._path.memo.nbytes <= 10_000
+    assert len(client._path.memo) < len(tags)
     # The oldest answers left memory first; the cache file still answers them.
     client.get_player(tags[0])
     assert len(responses.calls) == len(tags)
@@ -104,7 +104,7 @@ def test_a_warm_bulk_fetch_is_answered_in_the_calling_thread(client, monkeypatch
     for tag in tags:
         responses.get(f"{API}/players/%23{tag[1:]}", **player(tag, 1))
     looked_up, sent = set(), set()
-    look_up, send = client._look_up, client._sender.send
+    look_up, send = client._path.look_up, client._sender.send
 
     def spy_look_up(request):
         looked_up.add(threading.current_thread())
@@ -114,7 +114,7 @@ def test_a_warm_bulk_fetch_is_answered_in_the_calling_thread(client, monkeypatch
         sent.add(threading.current_thread())
         return send(*args)
 
-    monkeypatch.setattr(client, "_look_up", spy_look_up)
+    monkeypatch.setattr(client._path, "look_up", spy_look_up)
     monkeypatch.setattr(client._sender, "send", spy_send)
     cold = client.many(client.get_player, tags)
     assert sent and threading.current_thread() not in sent, "cold: sent from the pool"
