@@ -5,15 +5,26 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from cocframes import Client
+from cocframes.keys import KEY_LIMIT
+
+
+class _Refused(Exception):
+    """What the command cannot do, as the one line to print; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5) -> None:
@@ -85,8 +96,32 @@ def _tour(client: Client, clan_tag: str) -> dict[str, Any]:
             "units": units, "cwl": league, "raids": raids, "rankings": ranking}
 
 
-def _write_plots(frames: dict[str, Any], clan_tag: str, out: str) -> list[Path]:
-    """Draw the tour's plots from its frames into PNG files in ``out``; return their paths."""
+def _os_error_text(exc: OSError) -> str:
+    """Return ``exc`` in words, without Python's error number: "File exists: /tmp/x"."""
+    if exc.strerror and exc.filename:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)
+
+
+def _plot_folder(out: str) -> Path:
+    """Return the folder ``--out`` names, created if missing.
+
+    Raises:
+        _Refused: when it is a file, or cannot be created.
+    """
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise _Refused(f"--out {out} is a file; give a folder for the plots", code=2)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _Refused(f"cannot make the --out folder: {_os_error_text(exc)}") from None
+    return folder
+
+
+def _write_plots(frames: dict[str, Any], clan_tag: str, folder: Path) -> list[Path]:
+    """Draw the tour's plots from its frames into PNG files in ``folder``; return their
+    paths."""
     from cocframes import plots, views
 
     units = frames["units"]
@@ -103,8 +138,6 @@ def _write_plots(frames: dict[str, Any], clan_tag: str, out: str) -> list[Path]:
         "raid_loot": (plots.raid_loot, frames["raids"].members, {}, (8, 8)),
         "ranking_ladder": (plots.ranking_ladder, frames["rankings"], {"top": 15}, (8, 6)),
     }
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (plot, df, options, size) in drawings.items():
         path = folder / f"{name}.png"
@@ -116,12 +149,17 @@ def _write_plots(frames: dict[str, Any], clan_tag: str, out: str) -> list[Path]:
 def _demo(args: argparse.Namespace) -> int:
     from cocframes.demo import World
 
+    folder = _plot_folder(args.out) if args.out else None  # refused before the tour, not after
     world = World()
     with Client(demo=True, cache=False, progress=False) as client:
         print("cocframes demo world (simulated data, no token, no network)\n")
         frames = _tour(client, world.clan_tag)
-        if args.out:
-            written = _write_plots(frames, world.clan_tag, args.out)
+        if folder is not None:
+            try:
+                written = _write_plots(frames, world.clan_tag, folder)
+            except OSError as exc:
+                raise _Refused(f"cannot write the plots to --out {args.out}: "
+                               f"{_os_error_text(exc)}") from None
             print(f"\nWrote {len(written)} plots to {args.out}: "
                   + ", ".join(p.name for p in written))
         stats = client.stats()
@@ -134,16 +172,38 @@ def _demo(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from cocframes.demo.server import serve
 
-    serve(args.port, latency=args.latency / 1000.0, rate_limit=args.rate_limit,
-          burst=args.burst, maintenance=args.maintenance)
+    try:
+        serve(args.port, latency=args.latency / 1000.0, rate_limit=args.rate_limit,
+              burst=args.burst, maintenance=args.maintenance)
+    except OSError as exc:  # from binding the port: in use, or not allowed
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else _os_error_text(exc)
+        raise _Refused(f"cannot listen on 127.0.0.1:{args.port}: {reason}") from None
     return 0
+
+
+def _ask(prompt: str, what: str, read: Callable[[str], str]) -> str:
+    """Return the answer to ``prompt`` read with ``read`` (``input`` or ``getpass``).
+
+    Raises:
+        _Refused: when no terminal can answer (standard input is not one, or is at its end).
+    """
+    remedy = (f"no terminal to ask for the {what}: set COC_EMAIL and COC_PASSWORD, "
+              "or run with --email in a terminal")
+    if not sys.stdin.isatty():
+        raise _Refused(remedy, code=2)
+    try:
+        return read(prompt)
+    except EOFError:
+        raise _Refused(remedy, code=2) from None
 
 
 def _key_manager(args: argparse.Namespace) -> Any:
     from cocframes.keys import EMAIL_ENV_VAR, PASSWORD_ENV_VAR, KeyManager, KeyStore
 
-    email = args.email or os.environ.get(EMAIL_ENV_VAR) or input("Developer-portal email: ")
-    password = os.environ.get(PASSWORD_ENV_VAR) or getpass.getpass("Password: ")
+    email = (args.email or os.environ.get(EMAIL_ENV_VAR)
+             or _ask("Developer-portal email: ", "developer-portal email", input))
+    password = (os.environ.get(PASSWORD_ENV_VAR)
+                or _ask("Password: ", "developer-portal password", getpass.getpass))
     store = KeyStore(args.store_path) if getattr(args, "store", False) else None
     return KeyManager(email, password, key_count=getattr(args, "key_count", 1),
                       key_name=args.key_name, portal_url=args.portal_url, store=store)
@@ -157,6 +217,10 @@ def _login(args: argparse.Namespace) -> int:
         tokens = manager.sync()  # an explicit login always asks the portal for this IP
     except (PortalError, ValueError) as exc:
         print(f"login failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the key store could not be written
+        print(f"login failed: cannot write the key store: {_os_error_text(exc)}",
+              file=sys.stderr)
         return 1
     print(f"{len(tokens)} key(s) named {manager.key_name!r} ready for IP {manager.ip}")
     if manager.store is not None:
@@ -197,29 +261,131 @@ _PARTS = {"cwl": ("clans", "rounds", "attacks"), "raids": ("seasons", "members",
 _KINDS = ("rankings", "leagues", "labels")
 
 
+def _frame_problem(args: argparse.Namespace) -> str | None:
+    """Return what is wrong with the arguments of ``cocframes frame``, or ``None``."""
+    how = _FRAMES[args.name]
+    if args.kind and args.name not in _KINDS:
+        return f"--kind applies to {', '.join(_KINDS)}"
+    if args.clan and how != "tags":
+        return "--clan applies to players, units and achievements"
+    if args.part and args.part not in _PARTS.get(args.name, ()):
+        return "--part applies to " + "; ".join(f"{k}: {'|'.join(v)}" for k, v in _PARTS.items())
+    if how == "none" and args.args:
+        return f"{args.name} takes no argument"
+    if how in ("clan", "player", "name", "location") and len(args.args) != 1:
+        return f"{args.name} takes one {how}"
+    if how == "season" and len(args.args) > 1:
+        return f"{args.name} takes at most one season, e.g. 2025-10"
+    if how == "tags" and bool(args.args) == bool(args.clan):
+        return "give player tags or --clan TAG" + (", not both" if args.clan else "")
+    return None
+
+
+def _check_cache_dir() -> None:
+    """Make sure the cache folder can be used, as every client of ``frame`` caches.
+
+    Raises:
+        _Refused: naming the folder and the setting that chose it.
+    """
+    from cocframes.cache import CACHE_ENV_VAR, resolve_cache_dir
+
+    try:
+        resolve_cache_dir()
+    except OSError as exc:
+        raise _Refused(f"cannot use the cache folder ({_os_error_text(exc)}); set "
+                       f"{CACHE_ENV_VAR} to a folder") from None
+
+
+def _call_noting_stale(call: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """Run ``call``; return its result and why the API could not answer, once per reason,
+    for the expired cache entries it served.
+
+    Other warnings of ``UserWarning`` class (a bulk fetch's failures) are dropped: the
+    failures are reported from ``df.attrs`` instead; any other warning is shown as usual.
+    """
+    from cocframes.client import StaleDataWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("always", StaleDataWarning)
+        result = call()
+    reasons: list[str] = []
+    for warning in caught:
+        if issubclass(warning.category, StaleDataWarning):
+            # The client's text is "<why>: serving cached data for <path> from <when> ..."
+            why = str(warning.message).split(": serving cached data")[0]
+            if why not in reasons:
+                reasons.append(why)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename,
+                                 warning.lineno)
+    return result, reasons
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """Return ``value`` (a datetime or an ISO-8601 string) as an aware UTC datetime, or
+    ``None`` when it is neither."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _age(since: datetime) -> str:
+    """Return how old something made at ``since`` is, in words ("7 minutes old")."""
+    minutes = int((datetime.now(timezone.utc) - since).total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute old"
+    if minutes < 60:
+        count, unit = minutes, "minute"
+    elif minutes < 48 * 60:
+        count, unit = minutes // 60, "hour"
+    else:
+        count, unit = minutes // (24 * 60), "day"
+    return f"{count} {unit}{'s' if count != 1 else ''} old"
+
+
+def _stale_note(attrs: dict[str, Any], reasons: Sequence[str]) -> str | None:
+    """Return the warning line for rows served from an expired cache entry (how old they
+    are and why), or ``None`` when the rows are fresh."""
+    if not attrs.get("stale"):
+        return None
+    why = "; ".join(reasons) or "the API could not answer"
+    fetched_at = _as_utc(attrs.get("fetched_at"))
+    if fetched_at is None:
+        return f"warning: {why}; these rows are stale cached data of unknown age"
+    return (f"warning: {why}; these rows are stale cached data from "
+            f"{fetched_at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {_age(fetched_at)}")
+
+
+def _print_frame(df: Any, output: str, max_rows: int) -> None:
+    """Print ``df`` on standard output as ``output`` (table, csv or json)."""
+    if output == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    elif output == "json":
+        sys.stdout.write(df.to_json(orient="records", date_format="iso") + "\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            print(df.to_string(max_rows=max_rows or None))
+
+
 def _frame(args: argparse.Namespace) -> int:
+    """Print or export one frame; return the exit code."""
     from cocframes import api
     from cocframes.errors import CocError
 
+    problem = _frame_problem(args)
+    if problem:
+        raise _Refused(problem, code=2)
+    _check_cache_dir()
     func = getattr(api, args.name.replace("-", "_"))
     how = _FRAMES[args.name]
-    problem = None
-    if args.kind and args.name not in _KINDS:
-        problem = f"--kind applies to {', '.join(_KINDS)}"
-    elif args.clan and how != "tags":
-        problem = "--clan applies to players, units and achievements"
-    elif args.part and args.part not in _PARTS.get(args.name, ()):
-        problem = ("--part applies to " + "; ".join(f"{k}: {'|'.join(v)}"
-                                                   for k, v in _PARTS.items()))
-    elif how == "none" and args.args:
-        problem = f"{args.name} takes no argument"
-    elif how in ("clan", "player", "name", "location") and len(args.args) != 1:
-        problem = f"{args.name} takes one {how}"
-    elif how == "season" and len(args.args) > 1:
-        problem = f"{args.name} takes at most one season, e.g. 2025-10"
-    if problem:
-        print(f"cocframes frame: {problem}", file=sys.stderr)
-        return 2
     options: dict[str, Any] = {}
     if args.kind:
         options["kind"] = args.kind
@@ -227,32 +393,44 @@ def _frame(args: argparse.Namespace) -> int:
         options["clan"] = args.clan
     if how == "tags":
         options["progress"] = False
+    positional = [args.args or None] if how == "tags" else args.args
     try:
         options["client"] = Client(demo=True, progress=False) if args.demo else None
-        with warnings.catch_warnings():  # bulk failures are reported below, once
-            warnings.simplefilter("ignore", UserWarning)
-            if how == "tags":
-                result = func(args.args or None, **options)
-            else:
-                result = func(*args.args, **options)
-    except (CocError, ValueError, LookupError) as exc:
+        result, stale_reasons = _call_noting_stale(lambda: func(*positional, **options))
+    except ValueError as exc:
+        if args.kind and "kind" in str(exc):  # the frame function names its own argument
+            raise _Refused(f"--kind: {exc}", code=2) from None
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (CocError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.name in _PARTS:
         result = getattr(result, args.part or _PARTS[args.name][-1])
-    if args.format == "csv":
-        sys.stdout.write(result.to_csv(index=False))
-    elif args.format == "json":
-        sys.stdout.write(result.to_json(orient="records", date_format="iso") + "\n")
-    else:
-        import pandas as pd
-
-        with pd.option_context("display.width", 200, "display.max_columns", 30):
-            print(result.to_string(max_rows=args.max_rows))
+    _print_frame(result, args.format, args.max_rows)
     if result.attrs.get("failures"):
         print(f"warning: {len(result.attrs['failures'])} item(s) failed: "
               + ", ".join(result.attrs["failures"]), file=sys.stderr)
+    note = _stale_note(result.attrs, stale_reasons)
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an argparse type that reads a whole number from ``low`` to ``high`` (or more)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"must be {span}, not {value}")
+        return value
+
+    return parse
 
 
 def _portal_options(parser: argparse.ArgumentParser) -> None:
@@ -271,11 +449,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
     demo_commands = demo.add_subparsers(dest="demo_command")
     serve = demo_commands.add_parser("serve", help="serve the demo world over HTTP on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080, help="port (0: any free port)")
+    serve.add_argument("--port", type=_whole_number(0, 65535), default=8080,
+                       help="port (0: any free port)")
     serve.add_argument("--latency", type=float, default=0.0, help="added latency in ms")
     serve.add_argument("--rate-limit", type=float, default=None,
                        help="requests per second per token before 429 answers")
-    serve.add_argument("--burst", type=int, default=10, help="per-token bucket size")
+    serve.add_argument("--burst", type=_whole_number(1), default=10,
+                       help="per-token bucket size")
     serve.add_argument("--maintenance", action="store_true", help="answer 503 inMaintenance")
     serve.set_defaults(run=_serve)
 
@@ -283,7 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
         "login", help="log in to the developer portal and get keys bound to this IP "
         "(the password is asked without echo, or read from $COC_PASSWORD)")
     _portal_options(login)
-    login.add_argument("--key-count", type=int, default=1, help="how many keys (1-10)")
+    login.add_argument("--key-count", type=_whole_number(1, KEY_LIMIT), default=1,
+                       help=f"how many keys (1-{KEY_LIMIT})")
     login.add_argument("--store", action="store_true",
                        help="keep the tokens (never the password) for the next runs")
     login.add_argument("--store-path", default=None, help="file of the key store")
@@ -303,7 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--part", help="cwl: clans|rounds|attacks; raids: "
                        "seasons|members|districts")
     frame.add_argument("--demo", action="store_true", help="use the offline demo world")
-    frame.add_argument("--max-rows", type=int, default=60, help="rows shown as a table")
+    frame.add_argument("--max-rows", type=_whole_number(0), default=60,
+                       help="rows shown as a table (0: all)")
     frame.set_defaults(run=_frame)
     return parser
 
@@ -315,6 +497,11 @@ def main(argv: Sequence[str] | None = None) -> Any:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except _Refused as exc:
+        command = " ".join(filter(None, ("cocframes", args.command,
+                                         getattr(args, "demo_command", None))))
+        print(f"{command}: {exc}", file=sys.stderr)
+        return exc.code
 
 
 if __name__ == "__main__":

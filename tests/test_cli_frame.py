@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
 
 import cocframes as cf
 from cocframes.cli import main
-from cocframes.demo import World
+from cocframes.demo import DemoServer, World
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +135,97 @@ def test_demo_out_writes_the_tour_plots_as_png(capsys, tmp_path):
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, path.name
     assert f"Wrote {len(files)} plots to {out}" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- stale answers
+@pytest.fixture
+def api_server(world, monkeypatch, tmp_path):
+    """A demo server on 127.0.0.1 that the default client reaches through the environment."""
+    with DemoServer(world) as srv:
+        monkeypatch.setenv("COC_API_TOKEN", "t")
+        monkeypatch.setenv("COCFRAMES_BASE_URL", srv.base_url)
+        cf.set_client(None)
+        yield srv
+    cf.set_client(None)
+
+
+def age_cache(cache_dir, minutes: int) -> None:
+    """Make every answer cached in ``cache_dir`` expired and ``minutes`` old."""
+    stored = datetime.now(timezone.utc) - timedelta(minutes=minutes)
+    with cf.Client(token="t", cache_dir=cache_dir, progress=False) as client:
+        responses = client.session.cache.responses
+        for key in list(responses):
+            response = responses[key]
+            response.created_at = stored
+            response.expires = stored + timedelta(seconds=60)
+            responses[key] = response
+
+
+def failing_fast_client() -> cf.Client:
+    """The environment's client, without retries: the API's failure shows at once."""
+    return cf.Client(max_retries=0, progress=False)
+
+
+@pytest.mark.parametrize("argv", [
+    ["members"], ["raids", "--part", "seasons"], ["cwl", "--part", "clans"]])
+def test_rows_from_an_expired_cache_are_flagged_as_stale_with_their_age(
+        capsys, api_server, world, tmp_path, argv):
+    command = ["frame", argv[0], world.clan_tag, *argv[1:], "--format", "csv"]
+    assert main(command) == 0
+    fresh = capsys.readouterr()
+    assert "warning" not in fresh.err
+    age_cache(tmp_path / "cache", minutes=7)
+    api_server.set_maintenance(True)
+    cf.set_client(failing_fast_client())
+    assert main(command) == 0
+    stale = capsys.readouterr()
+    assert stale.out == fresh.out, "the cached rows are still printed"
+    (line,) = stale.err.splitlines()
+    assert line.startswith("warning: ") and "maintenance" in line
+    assert "stale" in line and "7 minutes old" in line
+    assert "UTC" in line
+
+
+def test_rows_served_while_the_api_is_unreachable_are_flagged(capsys, api_server, world,
+                                                              tmp_path):
+    command = ["frame", "members", world.clan_tag, "--format", "csv"]
+    assert main(command) == 0
+    fresh = capsys.readouterr().out
+    age_cache(tmp_path / "cache", minutes=90)
+    api_server.stop()
+    cf.set_client(failing_fast_client())
+    assert main(command) == 0
+    stale = capsys.readouterr()
+    assert stale.out == fresh
+    assert "could not answer" in stale.err and "stale" in stale.err
+    assert "1 hour old" in stale.err
+
+
+def test_fetch_time_saved_as_an_iso_string_is_read_too(capsys, monkeypatch, world):
+    stored = datetime.now(timezone.utc) - timedelta(minutes=3)
+
+    def stale_members(clan, **options):
+        df = pd.DataFrame({"tag": [world.player_tags[0]]})
+        df.attrs.update(stale=True, fetched_at=stored.isoformat())
+        return df
+
+    monkeypatch.setattr(cf.api, "members", stale_members)
+    assert main(["frame", "members", world.clan_tag, "--demo"]) == 0
+    err = capsys.readouterr().err
+    assert f"{stored:%Y-%m-%d %H:%M} UTC" in err and "3 minutes old" in err
+
+
+def test_the_console_script_flags_stale_rows(api_server, world, tmp_path):
+    env = {**os.environ, "COC_API_TOKEN": "t", "COCFRAMES_BASE_URL": api_server.base_url,
+           "COCFRAMES_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "cocframes.cli", "frame", "members", world.clan_tag,
+               "--format", "csv"]
+    fresh = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert fresh.returncode == 0, fresh.stderr
+    age_cache(tmp_path / "cache", minutes=7)
+    api_server.set_maintenance(True)
+    stale = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert stale.returncode == 0, stale.stderr
+    assert stale.stdout == fresh.stdout
+    assert "maintenance" in stale.stderr and "7 minutes old" in stale.stderr
+    assert "Traceback" not in stale.stderr

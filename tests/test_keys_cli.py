@@ -7,6 +7,7 @@ a subprocess. The password is read with :func:`getpass.getpass` (monkeypatched h
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -44,15 +45,23 @@ def server(world: World, portal: Portal) -> Iterator[DemoServer]:
         yield srv
 
 
+class Terminal(io.StringIO):
+    """Standard input that is a terminal, as when a person runs the command."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.fixture
 def prompts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Answer every getpass prompt with the demo password; record the prompts."""
+    """Answer every getpass prompt on a terminal with the demo password; record the prompts."""
     asked: list[str] = []
 
     def fake_getpass(prompt: str = "Password: ", stream: object = None) -> str:
         asked.append(prompt)
         return DEMO_PASSWORD
 
+    monkeypatch.setattr(sys, "stdin", Terminal())
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     monkeypatch.setattr("builtins.input", lambda *a: pytest.fail("input() was called"))
     return asked
@@ -167,6 +176,7 @@ def test_login_reads_env_password_and_portal_url(server: DemoServer, portal: Por
 def test_login_with_a_wrong_password_fails_cleanly(server: DemoServer, portal: Portal,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal())
     monkeypatch.setattr("getpass.getpass", lambda prompt="", stream=None: "Wr0ng-Pa55")
     code, out, err = run(capsys, "login", "--email", DEMO_EMAIL, "--portal-url",
                          server.portal_url)
@@ -189,6 +199,19 @@ def test_login_with_a_full_account_says_what_to_do(server: DemoServer, portal: P
     assert len(portal.keys_of("busy@cocframes.invalid")) == 10
     for key in keys:
         assert key["key"] not in out + err
+
+
+def test_login_with_a_store_path_it_cannot_write_says_so(server: DemoServer,
+                                                        prompts: list[str], tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    code, _, err = run(capsys, "login", "--email", DEMO_EMAIL, "--portal-url",
+                       server.portal_url, "--store", "--store-path", str(a_file / "keys.json"))
+    assert code == 1
+    assert str(a_file) in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and "Errno" not in err
 
 
 def test_login_to_an_unreachable_portal(prompts: list[str],
