@@ -9,7 +9,20 @@ from typing import Any
 
 
 class StaleDataWarning(UserWarning):
-    """Data was served from an expired cache entry because the API could not answer."""
+    """Data was served from an expired cache entry because the API could not answer.
+
+    Attributes:
+        why: why the API could not answer (e.g. ``"the API is in maintenance"``).
+        endpoint: the path whose expired answer was served.
+        fetched_at: when that answer was stored (UTC), or ``None`` if unknown.
+    """
+
+    def __init__(self, message: str, *, why: str = "", endpoint: str = "",
+                 fetched_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.why = why
+        self.endpoint = endpoint
+        self.fetched_at = fetched_at
 
 
 @dataclass(frozen=True)

@@ -296,9 +296,9 @@ def _check_cache_dir() -> None:
                        f"{CACHE_ENV_VAR} to a folder") from None
 
 
-def _call_noting_stale(call: Callable[[], Any]) -> tuple[Any, list[str]]:
-    """Run ``call``; return its result and why the API could not answer, once per reason,
-    for the expired cache entries it served.
+def _call_noting_stale(call: Callable[[], Any]) -> tuple[Any, list[Any]]:
+    """Run ``call``; return its result and the :class:`StaleDataWarning` of each expired
+    cache entry it served.
 
     Other warnings of ``UserWarning`` class (a bulk fetch's failures) are dropped: the
     failures are reported from ``df.attrs`` instead; any other warning is shown as usual.
@@ -309,17 +309,14 @@ def _call_noting_stale(call: Callable[[], Any]) -> tuple[Any, list[str]]:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("always", StaleDataWarning)
         result = call()
-    reasons: list[str] = []
+    stale = []
     for warning in caught:
         if issubclass(warning.category, StaleDataWarning):
-            # The client's text is "<why>: serving cached data for <path> from <when> ..."
-            why = str(warning.message).split(": serving cached data")[0]
-            if why not in reasons:
-                reasons.append(why)
+            stale.append(warning.message)
         else:
             warnings.showwarning(warning.message, warning.category, warning.filename,
                                  warning.lineno)
-    return result, reasons
+    return result, stale
 
 
 def _as_utc(value: Any) -> datetime | None:
@@ -349,13 +346,15 @@ def _age(since: datetime) -> str:
     return f"{count} {unit}{'s' if count != 1 else ''} old"
 
 
-def _stale_note(attrs: dict[str, Any], reasons: Sequence[str]) -> str | None:
-    """Return the warning line for rows served from an expired cache entry (how old they
-    are and why), or ``None`` when the rows are fresh."""
+def _stale_note(attrs: dict[str, Any], stale: Sequence[Any]) -> str | None:
+    """Return the warning line for rows served from expired cache entries (why, and how old
+    the oldest of them is), or ``None`` when the rows are fresh."""
     if not attrs.get("stale"):
         return None
+    reasons = list(dict.fromkeys(w.why for w in stale if getattr(w, "why", "")))
     why = "; ".join(reasons) or "the API could not answer"
-    fetched_at = _as_utc(attrs.get("fetched_at"))
+    times = [w.fetched_at for w in stale if getattr(w, "fetched_at", None) is not None]
+    fetched_at = min(times) if times else _as_utc(attrs.get("fetched_at"))
     if fetched_at is None:
         return f"warning: {why}; these rows are stale cached data of unknown age"
     return (f"warning: {why}; these rows are stale cached data from "
@@ -396,7 +395,7 @@ def _frame(args: argparse.Namespace) -> int:
     positional = [args.args or None] if how == "tags" else args.args
     try:
         options["client"] = Client(demo=True, progress=False) if args.demo else None
-        result, stale_reasons = _call_noting_stale(lambda: func(*positional, **options))
+        result, stale = _call_noting_stale(lambda: func(*positional, **options))
     except ValueError as exc:
         if args.kind and "kind" in str(exc):  # the frame function names its own argument
             raise _Refused(f"--kind: {exc}", code=2) from None
@@ -411,7 +410,7 @@ def _frame(args: argparse.Namespace) -> int:
     if result.attrs.get("failures"):
         print(f"warning: {len(result.attrs['failures'])} item(s) failed: "
               + ", ".join(result.attrs["failures"]), file=sys.stderr)
-    note = _stale_note(result.attrs, stale_reasons)
+    note = _stale_note(result.attrs, stale)
     if note:
         print(note, file=sys.stderr)
     return 0

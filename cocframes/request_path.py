@@ -182,11 +182,10 @@ class RequestPath:
     @staticmethod
     def _stale(request: Request, response: Any, why: str) -> Fetched:
         fetched = _fetched(response, request.path, stale=True)
-        warnings.warn(
+        warnings.warn(StaleDataWarning(
             f"{why}: serving cached data for {request.path} from "
             f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC, which has expired",
-            StaleDataWarning, stacklevel=6,
-        )
+            why=why, endpoint=request.path, fetched_at=fetched.fetched_at), stacklevel=6)
         return fetched
 
 
