@@ -81,6 +81,17 @@ class NotFoundError(ApiError):
     remedy = "Check the tag or id; tags are case-insensitive and look like #2PP."
 
 
+class NotInLeagueError(NotFoundError):
+    """404 ``notFound`` on a clan's CWL group although the clan exists: the clan is not in a
+    Clan War League group this season."""
+
+    remedy = (
+        "It did not sign up, or its league has not started yet or is over (CWL runs in the "
+        "first days of each month); cf.war_attacks / cf.war_members show its regular war, "
+        "cf.war_log its past wars."
+    )
+
+
 class ThrottledError(ApiError):
     """429 ``requestThrottled``: still throttled after every retry."""
 

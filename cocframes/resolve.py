@@ -11,22 +11,30 @@ import difflib
 import threading
 from typing import TYPE_CHECKING, Any
 
+from cocframes.kinds import label_kind, league_kind
+
 if TYPE_CHECKING:
     from cocframes.client import Client
 
-_LEAGUE_LISTS = {
-    "leagues": "getLeagues",
-    "leaguetiers": "getLeagueTiers",
-    "warleagues": "getWarLeagues",
-    "builderbaseleagues": "getBuilderBaseLeagues",
-    "capitalleagues": "getCapitalLeagues",
-}
-_LABEL_LISTS = {"clans": "getClanLabels", "players": "getPlayerLabels"}
 _GLOBAL_NAMES = {"global", "world", "worldwide"}
+
+
+_LOCATION_FORMS = ("a location id (int, e.g. 32000087), a name ('France'), a country code "
+                   "('FR') or 'global'")
 
 
 def _is_id(value: Any) -> bool:
     return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+def _check_location(location: Any) -> None:
+    """Raise ``TypeError`` unless ``location`` is an int (not a bool) or a string, and
+    ``ValueError`` for a blank string; the message says what a location may be."""
+    if isinstance(location, bool) or not isinstance(location, (int, str)):
+        raise TypeError(f"location must be {_LOCATION_FORMS}; got {location!r} "
+                        f"({type(location).__name__})")
+    if isinstance(location, str) and not location.strip():
+        raise ValueError(f"location is empty; give {_LOCATION_FORMS}")
 
 
 def _closest_error(what: str, name: str, names: list[str]) -> LookupError:
@@ -55,7 +63,14 @@ class Resolver:
 
     def location(self, location: int | str) -> int | str:
         """Return the location id for an id, a name (``"France"``), a country code
-        (``"fr"``) or ``"global"`` (returned as ``"global"``, which the API accepts)."""
+        (``"fr"``) or ``"global"`` (returned as ``"global"``, which the API accepts).
+
+        Raises:
+            TypeError: if ``location`` is neither an int nor a string (``None``, a bool ...).
+            ValueError: if it is a blank string.
+            LookupError: if no location has that name or code (with the closest names).
+        """
+        _check_location(location)
         if _is_id(location):
             return int(location)
         text = str(location).strip()
@@ -71,21 +86,21 @@ class Resolver:
         raise _closest_error("location", text, names)
 
     def league(self, league: int | str, kind: str = "leagues") -> int:
-        """Return the id of a league of ``kind`` (``"leagues"``, ``"leaguetiers"``,
-        ``"warleagues"``, ``"builderbaseleagues"``, ``"capitalleagues"``) by id or name."""
-        if kind not in _LEAGUE_LISTS:
-            raise ValueError(f"unknown league kind {kind!r}; one of {sorted(_LEAGUE_LISTS)}")
+        """Return the id of a league of ``kind`` by id or name; ``kind`` is any spelling
+        :func:`cocframes.kinds.league_kind` accepts (``"leagues"``, ``"leaguetiers"``,
+        ``"war_leagues"``, ``"capital"`` ...)."""
+        table = league_kind(kind)
         if _is_id(league):
             return int(league)
-        return self._by_name(_LEAGUE_LISTS[kind], str(league), f"{kind[:-1]}")
+        return self._by_name(table.operation, str(league), table.noun)
 
     def label(self, label: int | str, kind: str = "clans") -> int:
-        """Return the id of a clan or player label (``kind``: ``"clans"`` / ``"players"``)."""
-        if kind not in _LABEL_LISTS:
-            raise ValueError(f"unknown label kind {kind!r}; one of {sorted(_LABEL_LISTS)}")
+        """Return the id of a clan or player label by id or name (``kind``: ``"clans"``,
+        ``"players"`` or another spelling :func:`cocframes.kinds.label_kind` accepts)."""
+        table = label_kind(kind)
         if _is_id(label):
             return int(label)
-        return self._by_name(_LABEL_LISTS[kind], str(label), f"{kind[:-1]} label")
+        return self._by_name(table.operation, str(label), table.noun)
 
     def _by_name(self, operation: str, name: str, what: str) -> int:
         items = self._items(operation)

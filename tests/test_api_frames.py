@@ -5,6 +5,7 @@ empty frames, and docstrings that list every column."""
 from __future__ import annotations
 
 import warnings
+from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -76,7 +77,8 @@ def test_members_one_row_per_member_with_provenance(client, world):
     assert df.attrs["source"] == "getClanMembers"
     assert df.attrs["demo"] is True
     assert df.attrs["endpoints"] == [f"/clans/{world.clan_tag.replace('#', '%23')}/members"]
-    assert df.attrs["fetched_at"].tzinfo is not None
+    fetched_at = datetime.fromisoformat(df.attrs["fetched_at"])  # an ISO-8601 string
+    assert fetched_at.utcoffset() == timedelta(0), "UTC"
 
 
 def test_members_accepts_any_spelling_of_the_tag(client, world):
@@ -116,7 +118,7 @@ def test_units_of_a_clan_have_every_member_and_every_kind(client, world):
 def test_bulk_failures_are_reported_per_tag_with_a_warning(client, world):
     good = list(world.player_tags[:3])
     tags = [good[0], world.unknown_tag, good[1], "not a tag!", good[2]]
-    with pytest.warns(UserWarning, match=r"2 of 5 players could not be fetched") as caught:
+    with pytest.warns(UserWarning, match=r"2 of 5 tags given could not be fetched") as caught:
         df = cf.players(tags, client=client)
     assert "df.attrs['failures']" in str(caught[0].message)
     assert df["tag"].tolist() == good, "the good ones, in input order"
@@ -290,7 +292,7 @@ def test_reference_lists(client):
         assert len(cf.leagues(kind, client=client)) > 0, kind
     assert len(cf.labels("players", client=client)) > 0
     with pytest.raises(ValueError, match="league_tiers"):
-        cf.leagues("tiers", client=client)
+        cf.leagues("guilds", client=client)
 
 
 def test_search_clans_resolves_names_in_filters(client):
