@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cocframes._frame_args import tag_strings
 from cocframes._frame_common import client_or_default, failures_note, provenance
+from cocframes.checks import tag_strings
 from cocframes.client import Client, Fetched
 from cocframes.frames import specs
 from cocframes.frames._columns import documented

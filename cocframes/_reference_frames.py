@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cocframes._frame_args import count
 from cocframes._frame_common import all_pages, client_or_default, provenance
+from cocframes.checks import count
 from cocframes.client import Client, Fetched
 from cocframes.frames import specs
 from cocframes.frames._columns import documented

@@ -7,8 +7,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from cocframes._frame_args import count
 from cocframes._frame_common import all_pages, client_or_default, provenance
+from cocframes.checks import count
 from cocframes.client import Client, Fetched
 from cocframes.errors import ApiError, NotFoundError, NotInLeagueError
 from cocframes.frames import specs

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cocframes.answers import Fetched
-from cocframes.checks import check_count
+from cocframes.checks import count
 from cocframes.operations import BY_NAME
 from cocframes.request_path import Lookup, RequestPath, plan_operation
 from cocframes.sending import RetryBudget
@@ -32,8 +32,8 @@ class Paging:
         is taken as the page size.
 
         Raises:
-            ValueError: an operation that does not page; ``max_items`` under 0 or a page
-                size under 1; ``limit`` and ``page_size`` both given and different;
+            ValueError: an operation that does not page; ``max_items`` or the page size
+                under 1; ``limit`` and ``page_size`` both given and different;
                 ``before`` (pages follow ``after`` cursors).
             TypeError: a count that is not an int.
         """
@@ -41,12 +41,12 @@ class Paging:
             raise ValueError(f"{operation} does not page")
         args = dict(args)
         limit = args.pop("limit", None)
-        check_count("page_size", page_size)
-        check_count("limit", limit)
+        page_size = count("page_size", page_size)
+        limit = count("limit", limit)
         if limit is not None and page_size is not None and limit != page_size:
             raise ValueError(f"limit={limit} and page_size={page_size} disagree: limit is "
                              "the API's name for page_size; give one")
-        check_count("max_items", max_items, minimum=0)
+        max_items = count("max_items", max_items)
         if "before" in args:
             raise ValueError("pages follow 'after' cursors; fetch one page with "
                              "call(..., before=...) to go backwards")
@@ -56,8 +56,6 @@ class Paging:
         """Yield the answers page by page until the cursors end or the pages hold
         ``max_items`` items (the last page may hold more: see :func:`items`). All pages
         share one retry budget."""
-        if self.max_items == 0:
-            return
         budget = RetryBudget(path.sender.max_retry_time)
         args = dict(self.args)
         after = args.pop("after", None)
