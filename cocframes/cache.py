@@ -13,7 +13,10 @@ hangs (GUIDE §5). :class:`SafeSQLiteCache` replaces it:
 * every write is one ``BEGIN IMMEDIATE`` … ``COMMIT`` transaction, retried with bounded, jittered
   backoff while the database is busy, and raising :class:`CacheWriteError` if it still fails
   after ``retry_for`` seconds — a write is never dropped silently;
-* reads are single statements, retried the same way on transient errors.
+* reads are single statements, retried the same way on transient errors;
+* a corrupt file is moved aside once (to ``<file>.corrupt-<time>``, under the inter-process
+  lock, with a :class:`CacheWarning` naming it) and a new one started; a file deleted or
+  replaced while the cache is open is followed (every thread reconnects to the new file).
 
 :func:`new_session` wraps it in a :class:`requests_cache.CachedSession` with cocframes' settings and
 the session policy that a cache failure never breaks a request: the response is returned and a
@@ -23,7 +26,6 @@ the session policy that a cache failure never breaks a request: the response is 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import random
 import sqlite3
@@ -78,9 +80,6 @@ _TRANSIENT_CODES = frozenset({_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_PROTOCOL})
 _TRANSIENT_MESSAGES = ("database is locked", "database table is locked", "database is busy")
 
 _T = TypeVar("_T")
-
-logger = logging.getLogger(__name__)
-
 
 # --------------------------------------------------------------------------------------------
 # Errors and warnings
@@ -150,6 +149,15 @@ def _is_corrupt(exc: BaseException) -> bool:
         return False
     message = str(cause).lower()
     return "not a database" in message or "malformed" in message
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """Return ``(device, inode)`` of the file at ``path``, or ``None`` if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 @contextlib.contextmanager
@@ -258,12 +266,17 @@ class _Database:
         self._holders: weakref.WeakSet[_Holder] = weakref.WeakSet()
         self._generation = 0
         self._ready_pid: int | None = None
+        # The file this process initialised: a different one at ``path`` (deleted, moved aside
+        # by another process) means start over on the new one.
+        self._file_id: tuple[int, int] | None = None
+        self._check_next = False  # run an integrity check at the next initialisation
 
     # -- connections ----------------------------------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
         """Return this thread's connection, opening it (and initialising the file) if needed."""
         pid = os.getpid()
+        self._follow_file(pid)
         holder: _Holder | None = getattr(self._local, "holder", None)
         if (
             holder is not None
@@ -302,21 +315,123 @@ class _Database:
             holder.close()
             self._local.holder = None
 
+    def _follow_file(self, pid: int) -> None:
+        """Start over if the file this process initialised was deleted or replaced."""
+        generation = self._generation
+        if self._ready_pid == pid and _file_identity(self.path) != self._file_id:
+            self._restart(generation, check=False)
+
+    def _restart(self, generation: int, *, check: bool) -> None:
+        """Make every thread reconnect and the next operation initialise the file again.
+
+        ``generation`` is the one the caller found wrong: if another thread restarted since,
+        there is nothing to do. ``check`` (after a corruption error) also closes every thread's
+        connection and runs an integrity check under the inter-process lock.
+        """
+        with self._lock:
+            self._check_next = self._check_next or check
+            if self._generation != generation or self._ready_pid is None:
+                return
+            self._generation += 1
+            self._ready_pid = None
+            holders = list(self._holders) if check else []
+        for holder in holders:
+            holder.close()
+
     def _ensure_initialised(self, pid: int) -> None:
-        """Create the file, switch it to WAL and create the tables: once per process."""
+        """Create the file, switch it to WAL and create the tables: once per process.
+
+        A corrupt file is moved aside first (see :meth:`_prepare_file`), with a
+        :class:`CacheWarning` naming where it is kept.
+        """
         if self._ready_pid == pid:
             return
         with self._lock:
             if self._ready_pid == pid:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            check, self._check_next = self._check_next, False
             with _interprocess_lock(self.lock_path, timeout=self.retry_for):
-                self._retry(self._initialise_file, error=CacheWriteError, what="initialise")
+                repaired = self._prepare_file(check)
+            self._file_id = _file_identity(self.path)
             self._ready_pid = pid
+        if repaired is not None:
+            kept, reason = repaired
+            warnings.warn(
+                CacheWarning(
+                    f"cocframes: the HTTP cache file {self.path} was corrupt ({reason}); the "
+                    f"cache was reset and the old file kept at {kept} (delete it when done)"
+                ),
+                stacklevel=2,
+            )
 
-    def _initialise_file(self) -> None:
+    def _prepare_file(self, check: bool) -> tuple[Path, str] | None:
+        """Make ``path`` a ready cache file; hold the inter-process lock while calling this.
+
+        A missing file loses its orphaned ``-wal``/``-shm`` (they must not be paired with a new
+        file). A file that turns out corrupt *now*, under the lock, is moved aside with its
+        companions and a new one started, so that processes meeting the same corrupt file
+        move it only once. Returns ``(kept_path, reason)`` after such a move, else ``None``.
+        """
+        if not self.path.exists():
+            self._remove_orphans()
+        try:
+            self._retry(lambda: self._initialise_file(check), error=CacheWriteError,
+                        what="initialise")
+            return None
+        except CacheWriteError as exc:
+            if not _is_corrupt(exc):
+                raise
+            reason = " ".join(str(exc.__cause__).split())  # one line
+        kept = self._move_aside()
+        self._retry(lambda: self._initialise_file(False), error=CacheWriteError,
+                    what="initialise")
+        return kept, reason
+
+    def _remove_orphans(self) -> None:
+        for suffix in ("-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise CacheWriteError(
+                    f"cache file {self.path} is missing but its {suffix} could not be removed: "
+                    f"{exc}"
+                ) from exc
+
+    def _move_aside(self) -> Path:
+        """Rename the file and its ``-wal``/``-shm`` to ``<name>.corrupt-<time>``; return it."""
+        base = f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}"
+        kept = self.path.with_name(base)
+        n = 1
+        while any(os.path.lexists(f"{kept}{s}") for s in ("", "-wal", "-shm")):
+            n += 1
+            kept = self.path.with_name(f"{base}-{n}")
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{self.path}{suffix}", f"{kept}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise CacheWriteError(
+                    f"cache file {self.path} is corrupt and could not be moved aside ({exc}); "
+                    "delete it by hand"
+                ) from exc
+        return kept
+
+    def _initialise_file(self, check: bool) -> None:
+        """Switch the file to WAL and create the tables; with ``check``, verify it first.
+
+        Raises:
+            sqlite3.DatabaseError: the file is not a database, or (``check``) is malformed.
+        """
         conn = self._open()
         try:
+            if check:
+                verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError(f"database disk image is malformed: {verdict}")
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":
                 # Persistent in the file: done once, by whoever creates it (under the file lock).
@@ -330,19 +445,6 @@ class _Database:
         finally:
             conn.close()
 
-    def recreate(self) -> None:
-        """Delete the file (and its ``-wal``/``-shm``) and start afresh: for a corrupt file only."""
-        with self._lock:
-            self._generation += 1
-            holders = list(self._holders)
-            for holder in holders:
-                holder.close()
-            with _interprocess_lock(self.lock_path, timeout=self.retry_for):
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(f"{self.path}{suffix}")
-            self._ready_pid = None
-
     def close(self) -> None:
         """Close every thread's connection. The next operation in any thread reopens one."""
         with self._lock:
@@ -352,6 +454,19 @@ class _Database:
             holder.close()
 
     # -- retries ----------------------------------------------------------------------------
+
+    def _run(self, op: Callable[[], _T], *, error: type[CacheError], what: str) -> _T:
+        """Run ``op`` with :meth:`_retry`; run it once more after a corruption error (the file is
+        checked and repaired first) or if another thread restarted the connections meanwhile."""
+        generation = self._generation
+        try:
+            return self._retry(op, error=error, what=what)
+        except CacheError as exc:
+            corrupt = _is_corrupt(exc)
+            if not corrupt and self._generation == generation:
+                raise
+        self._restart(generation, check=corrupt)
+        return self._retry(op, error=error, what=what)
 
     def _retry(self, op: Callable[[], _T], *, error: type[CacheError], what: str) -> _T:
         """Run ``op``, retrying on busy/locked errors for up to ``retry_for`` seconds."""
@@ -383,7 +498,7 @@ class _Database:
                     self._discard_connection()
                 raise
 
-        return self._retry(op, error=CacheReadError, what="read")
+        return self._run(op, error=CacheReadError, what="read")
 
     def write(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``fn(connection)`` inside ``BEGIN IMMEDIATE`` … ``COMMIT``; retried as a whole.
@@ -413,7 +528,7 @@ class _Database:
                     self._discard_connection()
                 raise
 
-        return self._retry(op, error=CacheWriteError, what="write")
+        return self._run(op, error=CacheWriteError, what="write")
 
     def maintenance(self, statement: str) -> Any:
         """Run a statement that must be outside a transaction (``VACUUM``, checkpoints)."""
@@ -424,7 +539,7 @@ class _Database:
                 conn.rollback()
             return conn.execute(statement).fetchall()
 
-        return self._retry(op, error=CacheWriteError, what=statement.split()[0].lower())
+        return self._run(op, error=CacheWriteError, what=statement.split()[0].lower())
 
 
 # --------------------------------------------------------------------------------------------
@@ -684,15 +799,7 @@ class SafeSQLiteCache(_CocframesCache):
             con.execute("DELETE FROM responses")
             con.execute("DELETE FROM redirects")
 
-        try:
-            self.db.write(delete_all)
-        except CacheError as exc:
-            if not _is_corrupt(exc):
-                raise
-            # Unreadable file (not a database, malformed): nothing in it can be saved anyway.
-            logger.warning("cache file %s is corrupt (%s); recreating it", self.db.path, exc)
-            self.db.recreate()
-            return
+        self.db.write(delete_all)  # a corrupt file is moved aside and a new one started
         self.vacuum()
 
     def vacuum(self) -> None:
