@@ -1,4 +1,4 @@
-"""The persistent HTTP cache (cocframes/cache.py): settings, secrecy, clearing, concurrency."""
+"""The persistent HTTP cache (cocframes/cache/): settings, secrecy, clearing, concurrency."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import platformdirs
 import pytest
 import requests
 
@@ -95,14 +96,14 @@ def raw_bytes(db: Path) -> bytes:
 
 def test_cache_dir_argument_wins_over_env_and_default(monkeypatch, tmp_path):
     monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "env"))
-    monkeypatch.setattr(cc.platformdirs, "user_cache_dir", lambda name: str(tmp_path / "default"))
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name: str(tmp_path / "default"))
     assert resolve_cache_dir(tmp_path / "arg") == tmp_path / "arg"
     assert (tmp_path / "arg").is_dir()
 
 
 def test_cache_dir_env_var_wins_over_default(monkeypatch, tmp_path):
     monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "env" / "nested"))
-    monkeypatch.setattr(cc.platformdirs, "user_cache_dir", lambda name: str(tmp_path / "default"))
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name: str(tmp_path / "default"))
     assert resolve_cache_dir() == tmp_path / "env" / "nested"
     assert (tmp_path / "env" / "nested").is_dir()
 
@@ -115,10 +116,17 @@ def test_cache_dir_default_is_the_platform_user_cache_dir(monkeypatch, tmp_path)
         asked.append(name)
         return str(tmp_path / "default")
 
-    monkeypatch.setattr(cc.platformdirs, "user_cache_dir", user_cache_dir)
+    monkeypatch.setattr(platformdirs, "user_cache_dir", user_cache_dir)
     assert resolve_cache_dir() == tmp_path / "default"
     assert asked == ["cocframes"]
     assert cc.default_cache_path() == tmp_path / "default" / CACHE_FILE_NAME
+
+
+def test_importing_the_cache_does_not_import_pandas():
+    code = "import sys, cocframes.cache; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_new_session_given_a_directory_uses_the_cache_file_inside(tmp_path):

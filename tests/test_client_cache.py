@@ -3,10 +3,7 @@ threads and between processes, cache_info / clear_cache and where the file lives
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -14,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from _workers import run_workers
 
 from cocframes.cache import CACHE_ENV_VAR, CACHE_FILE_NAME, CacheWarning
 from cocframes.client import Client
@@ -142,29 +140,12 @@ def test_one_client_shared_by_threads(server: DemoServer, world: World, tmp_path
 # --------------------------------------------------------------------------- processes
 def _run_workers(server: DemoServer, cache_dir: Path, tag_lists: list[list[str]],
                  offline: bool = False, timeout: float = 30.0) -> list[dict]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COC_API_TOKEN", CACHE_ENV_VAR)}
     start_at = time.time() + 0.5
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), server.base_url, f"proc-{i}", str(cache_dir),
-             "1" if offline else "0", ",".join(tags), str(start_at)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )
-        for i, tags in enumerate(tag_lists)
-    ]
-    outputs = []
-    deadline = time.monotonic() + timeout
-    try:
-        for proc in procs:
-            out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            assert proc.returncode == 0, f"worker failed ({proc.returncode}): {err[-2000:]}"
-            outputs.append(json.loads(out))
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=5)
-    return outputs
+    return run_workers(
+        [[str(WORKER), server.base_url, f"proc-{i}", str(cache_dir), "1" if offline else "0",
+          ",".join(tags), str(start_at)] for i, tags in enumerate(tag_lists)],
+        timeout=timeout,
+    )
 
 
 def test_two_processes_share_a_new_cache_then_offline_reads_it(server: DemoServer,

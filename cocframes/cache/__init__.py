@@ -1,0 +1,51 @@
+"""The persistent HTTP cache: a requests-cache session on a SQLite file that many threads and
+processes (Jupyter kernels, scripts, CI workers) can share safely, and that repairs itself when
+the file is corrupt or deleted.
+
+:func:`new_session` returns a :class:`requests_cache.CachedSession` on a :class:`SafeSQLiteCache`
+(or a :class:`MemoryCache`), with the policy that a cache failure never breaks a request: the
+response is returned and a :class:`CacheWarning` naming the cache file is emitted.
+
+Modules, by job:
+
+* :mod:`._session`: where the cache lives, :func:`new_session` and the helpers the client calls;
+* :mod:`._storage`: the requests-cache storages and backends (redaction, error policy);
+* :mod:`._sqlite`: per-thread connections, one-time initialisation, bounded retries;
+* :mod:`._locking`: the inter-process lock on ``<file>.lock``;
+* :mod:`._repair`: moving a corrupt file aside once, following a deleted one;
+* :mod:`._errors`: the exceptions and the warning.
+"""
+
+from __future__ import annotations
+
+from ._errors import CacheError, CacheReadError, CacheWarning, CacheWriteError
+from ._session import (
+    CACHE_ENV_VAR,
+    CACHE_FILE_NAME,
+    CacheInfo,
+    cache_info,
+    clear_cache,
+    default_cache_path,
+    find_stale,
+    new_session,
+    resolve_cache_dir,
+)
+from ._storage import MemoryCache, SafeSQLiteCache
+
+__all__ = [
+    "CACHE_ENV_VAR",
+    "CACHE_FILE_NAME",
+    "CacheError",
+    "CacheInfo",
+    "CacheReadError",
+    "CacheWarning",
+    "CacheWriteError",
+    "MemoryCache",
+    "SafeSQLiteCache",
+    "cache_info",
+    "clear_cache",
+    "default_cache_path",
+    "find_stale",
+    "new_session",
+    "resolve_cache_dir",
+]

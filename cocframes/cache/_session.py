@@ -1,0 +1,137 @@
+"""Where the cache lives and the session around it: the cache directory and file
+(``$COCFRAMES_CACHE``, the platform's user cache dir), :func:`new_session` with cocframes'
+requests-cache settings, and the helpers the client calls on that session
+(:func:`find_stale`, :func:`cache_info`, :func:`clear_cache`).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import requests
+from requests_cache import CachedResponse, CachedSession
+
+from ._errors import CacheError, CacheWarning
+from ._storage import CocframesCache, MemoryCache, SafeSQLiteCache
+
+#: Name of the cache file inside the cache directory.
+CACHE_FILE_NAME = "cocframes-http.sqlite"
+#: Environment variable naming the cache directory (GUIDE §3).
+CACHE_ENV_VAR = "COCFRAMES_CACHE"
+
+
+def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the cache directory, creating it if needed.
+
+    Order: the ``cache_dir`` argument if given, else ``$COCFRAMES_CACHE`` if set and non-empty,
+    else ``platformdirs.user_cache_dir("cocframes")``. ``~`` is expanded; the result is absolute.
+    """
+    if cache_dir is None:
+        cache_dir = os.environ.get(CACHE_ENV_VAR) or platformdirs.user_cache_dir("cocframes")
+    path = Path(cache_dir).expanduser().absolute()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(f"cache directory {path} exists and is not a directory") from None
+    return path
+
+
+def default_cache_path(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the cache file path, ``resolve_cache_dir(cache_dir) / CACHE_FILE_NAME``."""
+    return resolve_cache_dir(cache_dir) / CACHE_FILE_NAME
+
+
+def new_session(
+    cache_path: str | os.PathLike[str] | None, *, fallback_expire: int = 60
+) -> CachedSession:
+    """Return a :class:`requests_cache.CachedSession` on cocframes' cache.
+
+    Args:
+        cache_path: the SQLite file (a directory means ``CACHE_FILE_NAME`` inside it), or
+            ``None`` for a private in-memory cache.
+        fallback_expire: seconds to keep a response that has no ``Cache-Control: max-age``.
+
+    Settings: ``Cache-Control`` honoured; only ``200`` answers to ``GET`` are stored; the
+    ``Authorization`` header is neither part of the key nor stored; no header matching; no
+    stale-if-error (the client decides about stale data, see :func:`find_stale`). A cache that
+    fails for good only emits a :class:`CacheWarning`; the request itself still succeeds.
+    """
+    backend: CocframesCache
+    if cache_path is None:
+        backend = MemoryCache()
+    else:
+        path = Path(cache_path).expanduser()
+        if path.is_dir():
+            path = path / CACHE_FILE_NAME
+        backend = SafeSQLiteCache(path)
+    backend.on_error = "warn"
+    return CachedSession(
+        backend=backend,
+        cache_control=True,
+        expire_after=fallback_expire,
+        allowable_codes=(200,),
+        allowable_methods=("GET",),
+        ignored_parameters=("Authorization",),
+        match_headers=False,
+        stale_if_error=False,
+    )
+
+
+def find_stale(
+    session: CachedSession, request: requests.PreparedRequest, **send_kwargs: Any
+) -> CachedResponse | None:
+    """Return the stored response for ``request`` even if it has expired, or ``None``.
+
+    ``send_kwargs`` are those the request is sent with (only ``verify`` matters for the key).
+    Never raises for a cache failure: an unreadable cache is a miss (with a warning).
+    """
+    key = session.cache.create_key(request, **send_kwargs)
+    try:
+        return session.cache.get_response(key)
+    except CacheError as exc:
+        warnings.warn(CacheWarning(f"cocframes could not read the HTTP cache: {exc}"), stacklevel=2)
+        return None
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What is in a cache and how much room it takes.
+
+    Attributes:
+        path: the SQLite file, or ``None`` for an in-memory cache.
+        size_bytes: bytes on disk (file + ``-wal`` + ``-shm``); for memory, of the stored values.
+        entries: number of stored responses, expired ones included.
+    """
+
+    path: Path | None
+    size_bytes: int
+    entries: int
+
+
+def _backend(session: CachedSession) -> CocframesCache:
+    cache = session.cache
+    if not isinstance(cache, CocframesCache):
+        raise TypeError(f"not a cocframes cache session: {type(cache).__name__}")
+    return cache
+
+
+def cache_info(session: CachedSession) -> CacheInfo:
+    """Return a :class:`CacheInfo` for the session's cache."""
+    cache = _backend(session)
+    return CacheInfo(
+        path=cache.db_path, size_bytes=cache.size_bytes(), entries=len(cache.responses)
+    )
+
+
+def clear_cache(session: CachedSession) -> None:
+    """Delete every cached response and shrink the cache file (``VACUUM`` + WAL truncation).
+
+    Raises:
+        CacheWriteError: if the file stayed locked by other processes beyond the retry bound.
+    """
+    _backend(session).clear()
