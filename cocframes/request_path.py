@@ -74,9 +74,11 @@ def plan_operation(base_url: str, operation: str, args: dict[str, Any],
     args = dict(args)
     path = op.path
     for name in op.path_params:
-        if args.get(name) is None:
+        if name not in args:
             raise TypeError(f"{operation} needs {name}=")
         value = args.pop(name)
+        if value is None and name not in TAG_PARAMS:  # a None tag: normalize_tag says so
+            raise TypeError(f"{operation}: {name} must not be None")
         encoded = encode_tag(value) if name in TAG_PARAMS else quote(str(value), safe="")
         path = path.replace("{" + name + "}", encoded)
     unknown = set(args) - set(op.accepts)

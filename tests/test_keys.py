@@ -397,27 +397,33 @@ def test_undetectable_ip(canned: tuple[str, dict], login: tuple) -> None:
 
 
 # --------------------------------------------------------------------------- rule 5: IP change
+def bulk_across_an_ip_change(c: Client, portal: Portal, tags: list[str], moved_at: int) -> None:
+    """Fetch ``tags`` in bulk, moving the caller to TRAVEL_IP when the ``moved_at``-th request
+    starts; check that every profile came back, in order."""
+    started = 0
+    lock = threading.Lock()
+
+    def fetch(tag: str) -> dict:
+        nonlocal started
+        with lock:
+            started += 1
+            if started == moved_at:
+                portal.set_caller_ip(TRAVEL_IP)
+        return c.get_player(tag)
+
+    result = c.many(fetch, tags)
+    assert not result.failures, list(result.failures.values())[:3]
+    assert [p["tag"] for p in result.results] == tags  # type: ignore[index]
+
+
 def test_bulk_fetch_survives_an_ip_change_with_one_relogin(server: DemoServer, portal: Portal,
                                                            world: World) -> None:
     tags = world.player_tags[:500]
     assert len(set(tags)) == 500
-    done = 0
-    lock = threading.Lock()
     with client(server, rate=2000) as c:
         assert portal.stats()["login"] == 1
         old_tokens = [k["key"] for k in portal.keys_of(DEMO_EMAIL)]
-
-        def fetch(tag: str) -> dict:
-            nonlocal done
-            with lock:
-                done += 1
-                if done == 150:
-                    portal.set_caller_ip(TRAVEL_IP)
-            return c.get_player(tag)
-
-        result = c.many(fetch, tags)
-        assert not result.failures, list(result.failures.values())[:3]
-        assert [p["tag"] for p in result.results] == tags  # type: ignore[index]
+        bulk_across_an_ip_change(c, portal, tags, moved_at=150)
         stats = portal.stats()
         assert stats["login"] == 1 + 1, "not exactly one re-login for the IP change"
         assert stats["create"] == 2 and stats["revoke"] == 0
@@ -441,22 +447,9 @@ def test_requests_in_flight_on_revoked_keys_are_retried_with_the_new_ones(
         *[{"name": "website", "cidrRanges": [ELSEWHERE_IP]} for _ in range(8)],
     ])
     tags = world.player_tags[:60]
-    started = 0
-    lock = threading.Lock()
     with client(server, email, "pw", key_count=2, rate=2000) as c:
         assert portal.stats()["create"] == 0, "our two keys for this IP are reused"
-
-        def fetch(tag: str) -> dict:
-            nonlocal started
-            with lock:
-                started += 1
-                if started == 20:
-                    portal.set_caller_ip(TRAVEL_IP)
-            return c.get_player(tag)
-
-        result = c.many(fetch, tags)
-        assert not result.failures, list(result.failures.values())[:3]
-        assert [p["tag"] for p in result.results] == tags  # type: ignore[index]
+        bulk_across_an_ip_change(c, portal, tags, moved_at=20)
         stats = portal.stats()
         assert stats["login"] == 2, "not exactly one re-login for the IP change"
         assert stats["revoke"] == 2 and stats["create"] == 2
