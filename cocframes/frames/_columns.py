@@ -178,7 +178,10 @@ def _categorical(texts: Any) -> Any:
     rank = np.empty(len(words) + 1, dtype=codes.dtype)
     rank[order] = np.arange(len(words))
     rank[-1] = -1  # NA keeps code -1
-    return pd.Categorical.from_codes(rank[codes], categories=words[order],
+    # Categories typed as strings even when there are none: an empty object-typed category
+    # list is saved by Parquet as a null dictionary and read back as plain objects.
+    categories = pd.Index(words[order], dtype="str")
+    return pd.Categorical.from_codes(rank[codes], categories=categories,
                                      validate=False)  # codes made above, all in range
 
 
@@ -229,7 +232,8 @@ def convert(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == BOOL:
         return values.map(lambda v: v if isinstance(v, bool) else None).astype(BOOL)
     if dtype == CATEGORY:
-        return values.map(lambda v: v if isinstance(v, str) else None).astype(CATEGORY)
+        texts = values.map(lambda v: v if isinstance(v, str) else None)
+        return pd.Series(_categorical(texts.to_numpy(dtype=object)))
     if dtype == DATETIME:
         return parse_api_time(values)
     raise ValueError(f"unknown dtype {dtype!r}")
