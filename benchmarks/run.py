@@ -351,8 +351,10 @@ def table(results: dict[str, Any], sizes: Sizes, quick: bool) -> tuple[list[Row]
                     f"{new.requests} requests reached the server", "0 requests, >= 50x",
                     _verdict(new.requests == 0 and x_new >= 50 and new.lost == 0, True,
                              quick)))
-    for name, label, rows_n in (("rankings", "rankings", sizes.ranking_rows),
-                                ("units", "units", sizes.profiles)):
+    # The rankings frame already costs less than parsing its JSON: 3x json_normalize is its
+    # target (issue 12), 5x the units frame's.
+    for name, label, rows_n, aim in (("rankings", "rankings", sizes.ranking_rows, 3),
+                                     ("units", "units", sizes.profiles, 5)):
         m = r["w4"][name]
         speed = m["naive_seconds"] / m["seconds"]
         mem = m["object_memory"] / m["memory"]
@@ -360,8 +362,8 @@ def table(results: dict[str, Any], sizes: Sizes, quick: bool) -> tuple[list[Row]
                   else f"{rows_n} profiles, {m['rows']:,} rows")
         rows.append(Row(f"W4 {label} frame ({source})",
                         f"{m['seconds']:.3f} s; json_normalize {m['naive_seconds']:.3f} s "
-                        f"= {speed:.2f}x", "< 0.3 s, >= 5x json_normalize",
-                        _verdict(m["seconds"] < 0.3 and speed >= 5, True, quick)))
+                        f"= {speed:.2f}x", f"< 0.3 s, >= {aim}x json_normalize",
+                        _verdict(m["seconds"] < 0.3 and speed >= aim, True, quick)))
         rows.append(Row(f"W4 {label} frame memory",
                         f"{_mb(m['memory'])} vs {_mb(m['object_memory'])} as object "
                         f"columns = {mem:.2f}x smaller (json_normalize's: "

@@ -314,7 +314,11 @@ class Client(OperationMethods):
         try:
             with call_budget(self.max_retry_time) as budget:
                 prepare = self._bulk_preparer(func, budget)
-                return self._bulk.run(items, prepare, workers=workers, bar=bar)
+                try:
+                    return self._bulk.run(items, prepare, workers=workers, bar=bar)
+                except BaseException:  # Ctrl-C: the threads send nothing more
+                    budget.cancel()
+                    raise
         finally:
             if bar is not None:
                 bar.close()

@@ -124,10 +124,13 @@ class RetryBudgetError(ApiError):
               "or give the client a larger max_retry_time.")
 
     @classmethod
-    def spent(cls, seconds: float, endpoint: str) -> RetryBudgetError:
-        """The error for a request given up because ``seconds`` passed with no success."""
+    def spent(cls, budget: Any, endpoint: str) -> RetryBudgetError:
+        """The error for a request given up because its call's ``budget`` (a
+        :class:`~cocframes.sending.RetryBudget`) was spent or cancelled."""
+        if budget.cancelled:
+            return cls(0, "callCancelled", "not sent: the call was interrupted", endpoint)
         return cls(0, "retryBudgetSpent",
-                   f"not sent: no request of this call succeeded for {seconds:g} s "
+                   f"not sent: no request of this call succeeded for {budget.seconds:g} s "
                    "(max_retry_time)", endpoint)
 
 

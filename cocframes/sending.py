@@ -87,6 +87,7 @@ class RetryBudget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._since = time.monotonic()
+        self.cancelled = False
 
     def progress(self) -> None:
         """Note a success: the budget starts again."""
@@ -98,8 +99,12 @@ class RetryBudget:
         return self._since + self.seconds
 
     def spent(self) -> bool:
-        """Whether the budget is spent."""
-        return time.monotonic() >= self.deadline
+        """Whether the budget is spent (or the call was cancelled)."""
+        return self.cancelled or time.monotonic() >= self.deadline
+
+    def cancel(self) -> None:
+        """End the call now (Ctrl-C): no request of it is sent any more."""
+        self.cancelled = True
 
 
 # The budget of the call running in this context; a bulk fetch hands it to its threads.
@@ -203,16 +208,19 @@ class Sender:
         """Send one request until it succeeds, and return its 200 answer.
 
         Raises:
-            RetryBudgetError: the call's budget was spent before this request was sent.
+            RetryBudgetError: the call's budget was spent, or the call cancelled, before this
+                request was sent.
             ApiError: the matching subclass for the last error answer, once retries are
                 over (see the module docstring for what bounds them).
         """
-        if budget.spent():
-            raise RetryBudgetError.spent(budget.seconds, path)
         retries = swaps = ip_refreshes = 0
         while True:
+            if budget.spent():
+                raise RetryBudgetError.spent(budget, path)
             generation = self._generation
             key = self.keys.acquire()
+            if budget.spent():  # again: the throttle's wait can be long
+                raise RetryBudgetError.spent(budget, path)
             outcome, wait = self._send_once(method, url, path, params, body, key)
             if isinstance(outcome, requests.Response):
                 budget.progress()
