@@ -134,9 +134,7 @@ class RequestPath:
             self.counters.add("cache_hits")
             return Lookup(Fetched(recalled.payload, request.path, recalled.fetched_at,
                                   from_cache=True, stale=False, demo=recalled.demo))
-        prepared = self.session.prepare_request(
-            requests.Request(request.method, request.url, params=request.params))
-        stored = _cache.find_stale(self.session, prepared)  # expired or not
+        stored = _cache.find_stored(self.session, request.method, request.url, request.params)
         if stored is None:
             return Lookup()
         if stored.is_expired:
@@ -176,9 +174,8 @@ class RequestPath:
         """Return the answer of a fresh 200 ``response``, kept in the memo until it expires
         (requests-cache computed ``expires`` from its Cache-Control)."""
         fetched = _fetched(response, request.path)
-        self.memo.remember(request.key, response.content or b"",
-                           getattr(response, "expires", None), fetched.fetched_at,
-                           fetched.demo)
+        self.memo.remember(request.key, fetched.payload, getattr(response, "expires", None),
+                           fetched.fetched_at, fetched.demo)
         return fetched
 
     @staticmethod

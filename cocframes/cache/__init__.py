@@ -9,6 +9,7 @@ response is returned and a :class:`CacheWarning` naming the cache file is emitte
 Modules, by job:
 
 * :mod:`._session`: where the cache lives, :func:`new_session` and the helpers the client calls;
+* :mod:`._keys`: the cache key of a request;
 * :mod:`._storage`: the requests-cache storages and backends (redaction, error policy);
 * :mod:`._sqlite`: per-thread connections, one-time initialisation, bounded retries;
 * :mod:`._locking`: the inter-process lock on ``<file>.lock``;
@@ -27,6 +28,7 @@ from ._session import (
     clear_cache,
     default_cache_path,
     find_stale,
+    find_stored,
     new_session,
     resolve_cache_dir,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "clear_cache",
     "default_cache_path",
     "find_stale",
+    "find_stored",
     "new_session",
     "resolve_cache_dir",
 ]

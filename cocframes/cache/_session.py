@@ -1,7 +1,7 @@
 """Where the cache lives and the session around it: the cache directory and file
 (``$COCFRAMES_CACHE``, the platform's user cache dir), :func:`new_session` with cocframes'
 requests-cache settings, and the helpers the client calls on that session
-(:func:`find_stale`, :func:`cache_info`, :func:`clear_cache`).
+(:func:`find_stored`, :func:`cache_info`, :func:`clear_cache`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import requests
 from requests_cache import CachedResponse, CachedSession
 
 from ._errors import CacheError, CacheWarning
+from ._keys import key_for, key_of
 from ._storage import CocframesCache, MemoryCache, SafeSQLiteCache
 
 #: Name of the cache file inside the cache directory.
@@ -56,8 +57,9 @@ def new_session(
             ``None`` for a private in-memory cache.
         fallback_expire: seconds to keep a response that has no ``Cache-Control: max-age``.
 
-    Settings: ``Cache-Control`` honoured; only ``200`` answers to ``GET`` are stored; the
-    ``Authorization`` header is neither part of the key nor stored; no header matching; no
+    Settings: ``Cache-Control`` honoured; only ``200`` answers to ``GET`` are stored; keys
+    from :mod:`._keys` (no header is part of a key); the ``Authorization`` header is not
+    stored; no
     stale-if-error (the client decides about stale data, see :func:`find_stale`). A cache that
     fails for good only emits a :class:`CacheWarning`; the request itself still succeeds.
     """
@@ -79,22 +81,32 @@ def new_session(
         ignored_parameters=("Authorization",),
         match_headers=False,
         stale_if_error=False,
+        key_fn=key_of,
     )
 
 
 def find_stale(
     session: CachedSession, request: requests.PreparedRequest, **send_kwargs: Any
 ) -> CachedResponse | None:
-    """Return the stored response for ``request`` even if it has expired, or ``None``.
+    """Return the stored response for a prepared ``request`` even if it has expired, or
+    ``None`` (see :func:`find_stored`)."""
+    return _read(session, session.cache.create_key(request, **send_kwargs))
 
-    ``send_kwargs`` are those the request is sent with (only ``verify`` matters for the key).
-    Never raises for a cache failure: an unreadable cache is a miss (with a warning).
-    """
-    key = session.cache.create_key(request, **send_kwargs)
+
+def find_stored(session: CachedSession, method: str, url: str,
+                params: dict[str, Any] | None = None) -> CachedResponse | None:
+    """Return the stored response for ``method url?params``, expired or not, or ``None``;
+    no prepared request needed. Never raises for a cache failure: an unreadable cache is a
+    miss (with a warning)."""
+    return _read(session, key_for(method, url, params))
+
+
+def _read(session: CachedSession, key: str) -> CachedResponse | None:
     try:
         return session.cache.get_response(key)
     except CacheError as exc:
-        warnings.warn(CacheWarning(f"cocframes could not read the HTTP cache: {exc}"), stacklevel=2)
+        warnings.warn(CacheWarning(f"cocframes could not read the HTTP cache: {exc}"),
+                      stacklevel=3)
         return None
 
 
