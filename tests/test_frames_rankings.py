@@ -166,8 +166,10 @@ def test_player_rankings_with_league_tier() -> None:
 
 
 def test_player_rankings_unknown_kind() -> None:
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(ValueError, match="not of players"):
         build_player_rankings([], "clans")
+    with pytest.raises(ValueError, match="unknown ranking kind"):
+        build_player_rankings([], "guilds")
 
 
 # ------------------------------------------------------------------------- clan rankings
@@ -219,8 +221,10 @@ def test_clan_rankings_demo(endpoint, kind, points_key, location) -> None:
 
 
 def test_clan_rankings_unknown_kind() -> None:
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(ValueError, match="not of clans"):
         build_clan_rankings([], "players")
+    with pytest.raises(ValueError, match="unknown ranking kind"):
+        build_clan_rankings([], "guilds")
 
 
 # --------------------------------------------------------------------------- clan search

@@ -136,7 +136,7 @@ def test_league_kind_aliases(alias, kind) -> None:
 
 
 def test_league_unknown_kind() -> None:
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(ValueError, match=r"unknown (league|label) kind"):
         build_leagues([], "bogus")
 
 
@@ -163,7 +163,7 @@ def test_labels_from_real_clan(real_payloads) -> None:
 
 
 def test_labels_unknown_kind() -> None:
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(ValueError, match=r"unknown (league|label) kind"):
         build_labels([], "wars")
 
 

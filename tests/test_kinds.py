@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 from cocframes import kinds
-from cocframes.frames.rankings import CLAN_KINDS, PLAYER_KINDS
-from cocframes.frames.reference import LABEL_KINDS, LEAGUE_KINDS
 from cocframes.operations import BY_NAME
 
 
@@ -17,13 +15,23 @@ def test_every_kind_lists_an_official_paged_operation(kind):
     assert BY_NAME[kind.operation].paged
 
 
-def test_canonical_names_are_the_frames_kinds():
-    assert {k.name for k in kinds.LEAGUES} == set(LEAGUE_KINDS.values())
-    assert {k.name for k in kinds.LABELS} == set(LABEL_KINDS.values())
-    players = {k.name for k in kinds.RANKINGS if k.subject == "players"}
-    clans = {k.name for k in kinds.RANKINGS if k.subject == "clans"}
-    assert players <= set(PLAYER_KINDS.values())
-    assert clans == set(CLAN_KINDS.values())
+@pytest.mark.parametrize("kind", kinds.LEAGUES, ids=lambda k: k.name)
+def test_league_frames_record_the_canonical_kind_whatever_the_spelling(kind):
+    from cocframes.frames.reference import build_leagues
+
+    for spelling in (kind.name, *kind.spellings):
+        assert set(build_leagues([{"id": 1, "name": "x"}], kind=spelling)["kind"]) == {kind.name}
+
+
+def test_ranking_frames_refuse_a_kind_of_the_other_subject():
+    from cocframes.frames.rankings import build_clan_rankings, build_player_rankings
+
+    with pytest.raises(ValueError, match="not of clans"):
+        build_clan_rankings([], kind="players")
+    with pytest.raises(ValueError, match="not of players"):
+        build_player_rankings([], kind="capital")
+    assert set(build_clan_rankings([{"rank": 1, "clanCapitalPoints": 5}],
+                                   kind="clan-capitals")["kind"]) == {"capitals"}
 
 
 @pytest.mark.parametrize("spelling", ["warleagues", "War Leagues", "war-league", "WAR", "cwl"])

@@ -14,12 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from cocframes.frames._columns import (
-    documented,
-)
+from cocframes.frames._columns import documented
 from cocframes.frames._paths import build_from_paths
 from cocframes.frames._payload import items_of, obj
-from cocframes.frames.reference import kind_of
 from cocframes.frames.specs import (
     BATTLE_LOG,
     CLAN_RANKINGS,
@@ -29,6 +26,7 @@ from cocframes.frames.specs import (
     PLAYER_RANKINGS,
     RESOURCES,
 )
+from cocframes.kinds import ranking_kind
 
 __all__ = [
     "BATTLE_LOG",
@@ -55,13 +53,6 @@ def _unranked_last_time(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------ player rankings
-PLAYER_KINDS = {
-    "players": "players",
-    "builder_base_players": "builder_base_players",
-    "players-builder-base": "builder_base_players",
-    "players_builder_base": "builder_base_players",
-    "legend_season": "legend_season",
-}
 
 @documented(PLAYER_RANKINGS)
 def build_player_rankings(items: Any, kind: str | None = None, *,
@@ -93,7 +84,8 @@ def build_player_rankings(items: Any, kind: str | None = None, *,
             kind = "builder_base_players"
         else:
             kind = "players"
-    kind = kind_of(kind, PLAYER_KINDS)
+    if kind != "legend_season":
+        kind = _ranking_of(kind, "players")
     builder = kind == "builder_base_players"
     league = "builderBaseLeague" if builder else "league"
     df = build_from_paths(PLAYER_RANKINGS, rows, {
@@ -116,13 +108,6 @@ def build_player_rankings(items: Any, kind: str | None = None, *,
 
 
 # -------------------------------------------------------------------------- clan rankings
-CLAN_KINDS = {
-    "clans": "clans",
-    "builder_base_clans": "builder_base_clans",
-    "clans-builder-base": "builder_base_clans",
-    "clans_builder_base": "builder_base_clans",
-    "capitals": "capitals",
-}
 _CLAN_POINTS = {"clans": "clanPoints", "builder_base_clans": "clanBuilderBasePoints",
                 "capitals": "clanCapitalPoints"}
 
@@ -150,7 +135,7 @@ def build_clan_rankings(items: Any, kind: str | None = None) -> pd.DataFrame:
             kind = "builder_base_clans"
         else:
             kind = "clans"
-    kind = kind_of(kind, CLAN_KINDS)
+    kind = _ranking_of(kind, "clans")
     df = build_from_paths(CLAN_RANKINGS, rows, {
         "rank": "rank", "previous_rank": "previousRank", "tag": "tag", "name": "name",
         "clan_level": "clanLevel", "members": "members", "points": _CLAN_POINTS[kind],
@@ -257,3 +242,16 @@ def build_league_history(payload: Any, player_tag: str | None,
         "league_tier_id": tier_ids,
         "league_tier_name": [names.get(t) if isinstance(t, int) else None for t in tier_ids],
     })
+
+
+def _ranking_of(kind: str, subject: str) -> str:
+    """Return the canonical name of the ranking ``kind`` spells, which must rank ``subject``
+    (``"players"`` or ``"clans"``).
+
+    Raises:
+        ValueError: for an unknown kind, or one that ranks the other subject.
+    """
+    found = ranking_kind(kind)
+    if found.subject != subject:
+        raise ValueError(f"{kind!r} is a ranking of {found.subject}, not of {subject}")
+    return found.name

@@ -6,37 +6,17 @@ Pure builders (JSON in, DataFrame out, no I/O). Each accepts either the payload 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from cocframes.frames._columns import (
-    documented,
-)
+from cocframes.frames._columns import documented
 from cocframes.frames._paths import build_from_paths
 from cocframes.frames._payload import items_of
 from cocframes.frames.specs import LABELS, LEAGUES, LOCATIONS
+from cocframes.kinds import label_kind, league_kind
 
 __all__ = ["LABELS", "LEAGUES", "LOCATIONS", "build_labels", "build_leagues", "build_locations"]
-
-
-
-
-
-
-
-
-
-
-
-def kind_of(kind: str, aliases: Mapping[str, str]) -> str:
-    """Return the canonical kind for ``kind`` (a canonical name or an endpoint alias)."""
-    try:
-        return aliases[kind]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(set(aliases.values())))
-        raise ValueError(f"unknown kind {kind!r}; expected one of: {known}") from None
 
 
 # ------------------------------------------------------------------------------ locations
@@ -50,14 +30,6 @@ def build_locations(items: Any) -> pd.DataFrame:
 
 
 # -------------------------------------------------------------------------------- leagues
-LEAGUE_KINDS = {
-    "leagues": "leagues",
-    "league_tiers": "league_tiers", "leaguetiers": "league_tiers",
-    "war_leagues": "war_leagues", "warleagues": "war_leagues",
-    "builder_base_leagues": "builder_base_leagues", "builderbaseleagues": "builder_base_leagues",
-    "capital_leagues": "capital_leagues", "capitalleagues": "capital_leagues",
-}
-
 @documented(LEAGUES)
 def build_leagues(items: Any, kind: str) -> pd.DataFrame:
     """Return one row per league of a league table payload (or its list of items).
@@ -72,7 +44,7 @@ def build_leagues(items: Any, kind: str) -> pd.DataFrame:
     Raises:
         ValueError: for an unknown ``kind``.
     """
-    kind = kind_of(kind, LEAGUE_KINDS)
+    kind = league_kind(kind).name
     return build_from_paths(LEAGUES, items_of(items), {
         "id": "id", "name": "name", "icon_tiny_url": "iconUrls.tiny",
         "icon_small_url": "iconUrls.small", "icon_medium_url": "iconUrls.medium",
@@ -81,8 +53,6 @@ def build_leagues(items: Any, kind: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------- labels
-LABEL_KINDS = {"clans": "clans", "clan": "clans", "players": "players", "player": "players"}
-
 @documented(LABELS)
 def build_labels(items: Any, kind: str) -> pd.DataFrame:
     """Return one row per label of a ``/labels/clans`` or ``/labels/players`` payload.
@@ -94,7 +64,7 @@ def build_labels(items: Any, kind: str) -> pd.DataFrame:
     Raises:
         ValueError: for an unknown ``kind``.
     """
-    kind = kind_of(kind, LABEL_KINDS)
+    kind = label_kind(kind).name
     return build_from_paths(LABELS, items_of(items), {
         "id": "id", "name": "name", "icon_small_url": "iconUrls.small",
         "icon_medium_url": "iconUrls.medium",
