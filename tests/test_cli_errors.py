@@ -166,7 +166,7 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_frame", interrupted)
+    monkeypatch.setattr(cli, "run_frame", interrupted)
     assert cli.main(["frame", "locations", "--demo"]) == 130
 
 
