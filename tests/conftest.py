@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from cocframes.demo import DemoServer, World
 
 REAL_DIR = Path(__file__).resolve().parent / "fixtures" / "real"
 # Same location as tests/test_demo_schema.py uses: the spec stays outside the repo because its
 # licence is unknown (see ../shared/data/SOURCES.md).
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared/data/coc-openapi.yaml"
+
+
+#: The demo world's clock in the tests that share :func:`world` and :func:`server`.
+DEMO_NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """The demo world of seed 7 at :data:`DEMO_NOW` (a test module may define its own)."""
+    return World(seed=7, now=DEMO_NOW)
+
+
+@pytest.fixture(scope="module")
+def server(world: World):
+    """The demo world served over HTTP on 127.0.0.1, for one test module."""
+    with DemoServer(world) as srv:
+        yield srv
 
 
 def load_real_payloads() -> dict[str, dict]:

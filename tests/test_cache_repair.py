@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import _cache_worker as cache_worker
@@ -17,20 +16,8 @@ from cocframes.cache import CACHE_FILE_NAME, CacheWarning, cache_info, new_sessi
 from cocframes.client import Client
 from cocframes.demo import DemoServer, World
 
-NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 WORKER = Path(__file__).resolve().parent / "_repair_worker.py"
 GARBAGE = b"this is not a database, it is what a crash left behind\n" * 400
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(seed=11, now=NOW)
-
-
-@pytest.fixture(scope="module")
-def server(world: World):
-    with DemoServer(world) as srv:
-        yield srv
 
 
 def _run(server: DemoServer, cache_dir: Path, jobs: list[tuple[str, list[str]]]) -> list[dict]:

@@ -7,7 +7,6 @@ import os
 import threading
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,8 @@ from cocframes.cache import CACHE_ENV_VAR, CACHE_FILE_NAME, CacheWarning
 from cocframes.client import Client
 from cocframes.demo import DemoServer, World
 
-NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 WORKER = Path(__file__).resolve().parent / "_client_worker.py"
 SECRET = "SECRET-TOKEN-7f3a9c2e-do-not-store"
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World(seed=7, now=NOW)
-
-
-@pytest.fixture(scope="module")
-def server(world: World):
-    with DemoServer(world) as srv:
-        yield srv
 
 
 def _raw_cache_bytes(cache_dir: Path) -> bytes:
