@@ -17,6 +17,7 @@ from typing import Any
 from cocframes._frame_common import client_or_default, failures_note, provenance
 from cocframes.checks import tag_strings
 from cocframes.client import Client, Fetched
+from cocframes.errors import RetryBudgetError
 from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.tags import normalize_tag
@@ -57,7 +58,9 @@ def _fetch_profiles(tags: Any, clan: str | None, client: Client,
 
     Raises:
         ValueError / TypeError: see :func:`_given_tags`.
-        ApiError / ValueError: the first tag's failure, when no tag given succeeded.
+        ApiError / ValueError: the first tag's failure (the first one not caused by the
+            others, see :class:`~cocframes.errors.RetryBudgetError`), when no tag given
+            succeeded.
     """
     given, called = _given_tags(tags, clan, client)
     failures: dict[str, Exception] = {}
@@ -74,7 +77,9 @@ def _fetch_profiles(tags: Any, clan: str | None, client: Client,
                     if tag in result.failures)
     failed = [typed for typed in given if typed in failures]
     if given and len(failed) == len(given):
-        raise failures[failed[0]]
+        # The first real failure: a RetryBudgetError only says that others failed first.
+        raise next((failures[t] for t in failed if not isinstance(failures[t], RetryBudgetError)),
+                   failures[failed[0]])
     if failed:
         _warn_failures(failed, len(given), called, failures)
     return _Profiles(result.succeeded, failures)

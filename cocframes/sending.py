@@ -6,17 +6,20 @@ What the two retry settings bound:
 * ``max_retries``: the retries of one request, whatever made it fail (429, 5xx, timeout,
   dropped connection); a request is sent at most ``1 + max_retries`` times.
 * ``max_retry_time``: the seconds a whole *call* (one request, every page of a paged frame,
-  or every item of a bulk fetch) may go on while none of its requests succeeds. Each success
-  starts the budget again, so a long healthy bulk fetch is never cut short; once the budget
-  is spent nothing more is retried or sent, and each unfinished item fails on its own
-  (:class:`~cocframes.errors.RetryBudgetError` for those never sent). A request already in
-  flight still gets its answer, so a call ends at most one round trip after its budget.
+  or every item of a bulk fetch) may go on failing while none of its requests succeeds,
+  counted from the call's start or its last success. Each success starts the budget again,
+  so a long healthy bulk fetch is never cut short; once the budget is spent nothing more is
+  retried, sent or waited for (no wait for a throttle slot past its end either), and each
+  unfinished item fails on its own (:class:`~cocframes.errors.RetryBudgetError` for those
+  never sent). A request already in flight still gets its answer, so a call ends at most
+  one round trip after its budget.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import random
 import re
 import threading
@@ -81,22 +84,29 @@ def retry_after(headers: Any) -> float | None:
 
 
 class RetryBudget:
-    """The retry budget of one call: it is spent once ``seconds`` pass since the call
-    started or since its last success (see the module docstring)."""
+    """The retry budget of one call: it is spent once the call's requests have been failing
+    for ``seconds`` with no success since the call started or since its last success (see
+    the module docstring). A call with no failure never spends it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._since = time.monotonic()
+        self._failing = False
         self.cancelled = False
 
     def progress(self) -> None:
         """Note a success: the budget starts again."""
         self._since = time.monotonic()
+        self._failing = False
+
+    def failed(self) -> None:
+        """Note a failure worth retrying (429, 5xx, no answer): the budget runs."""
+        self._failing = True
 
     @property
     def deadline(self) -> float:
-        """The monotonic time at which the budget is spent."""
-        return self._since + self.seconds
+        """The monotonic time at which the budget is spent (infinite while nothing fails)."""
+        return self._since + self.seconds if self._failing else math.inf
 
     def spent(self) -> bool:
         """Whether the budget is spent (or the call was cancelled)."""
@@ -218,8 +228,9 @@ class Sender:
             if budget.spent():
                 raise RetryBudgetError.spent(budget, path)
             generation = self._generation
-            key = self.keys.acquire()
-            if budget.spent():  # again: the throttle's wait can be long
+            # No wait for a throttle slot past the budget's end (the call would outlive it).
+            key = self.keys.acquire(deadline=budget.deadline)
+            if key is None or budget.spent():
                 raise RetryBudgetError.spent(budget, path)
             outcome, wait = self._send_once(method, url, path, params, body, key)
             if isinstance(outcome, requests.Response):
@@ -233,7 +244,10 @@ class Sender:
                 ip_refreshes += 1
                 self._swap_keys(generation)
                 continue
-            if not _retryable(error) or retries >= self.max_retries:
+            if not _retryable(error):
+                raise error
+            budget.failed()
+            if retries >= self.max_retries:
                 raise error
             delay = wait if wait is not None else backoff(retries)
             if time.monotonic() + delay >= budget.deadline:

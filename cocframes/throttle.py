@@ -112,8 +112,10 @@ class KeyPool:
                 for key in dict.fromkeys(keys)
             }
 
-    def acquire(self) -> str:
-        """Wait for a free slot on the key whose slot comes first, and return that key."""
+    def acquire(self, deadline: float | None = None) -> str | None:
+        """Wait for a free slot on the key whose slot comes first, and return that key; or
+        return ``None`` at once, taking no slot, when that slot comes after ``deadline`` (a
+        time of the pool's clock)."""
         with self._lock:
             items = list(self._buckets.items())
             # Start the search at a rotating position so that ties (idle keys) take turns.
@@ -121,6 +123,8 @@ class KeyPool:
             self._turn = turn + 1
             items = items[turn:] + items[:turn]
             key, bucket = min(items, key=lambda item: item[1].next_slot())
+            if deadline is not None and bucket.next_slot() > deadline:
+                return None
             slot = bucket.reserve()
         delay = slot - self._clock()
         if delay > 0:

@@ -40,6 +40,23 @@ def test_an_invalid_tag_alone_raises_its_value_error(client):
         cf.units(["not a tag!", "not a tag!"], client=client)
 
 
+def test_when_every_tag_fails_the_real_failure_is_raised_not_the_budget(client, world,
+                                                                       monkeypatch):
+    """In a 429 storm the first tag may be given up unsent (RetryBudgetError) while a later
+    one met the 429 itself: the error raised is the 429, the cause."""
+    from cocframes.bulk import BulkResult
+    from cocframes.errors import RetryBudgetError, ThrottledError
+
+    tags = world.player_tags[:3]
+    errors = [RetryBudgetError(0, "retryBudgetSpent", "not sent", "/players/x"),
+              ThrottledError(429, "requestThrottled", "slow down", "/players/y"),
+              RetryBudgetError(0, "retryBudgetSpent", "not sent", "/players/z")]
+    monkeypatch.setattr(client, "many", lambda func, items, **kw: BulkResult(
+        list(items), [None] * len(items), errors[:len(items)]))
+    with pytest.raises(ThrottledError):
+        cf.players(tags, client=client)
+
+
 def test_an_empty_list_of_tags_raises(client):
     with pytest.raises(ValueError, match="no tag"):
         cf.players([], client=client)

@@ -221,3 +221,13 @@ def test_pool_replace_with_no_keys_is_rejected_and_keeps_the_old_keys() -> None:
         pool.replace([])
     assert pool.keys == ["a", "b"]
     assert pool.acquire() in {"a", "b"}
+
+
+def test_no_slot_is_taken_or_waited_for_past_a_deadline() -> None:
+    clock = FakeClock(start=100.0)
+    pool = KeyPool(["a"], rate=10, burst=1, sleep=clock.sleep, clock=clock)
+    assert pool.acquire(deadline=100.0) == "a"  # free now
+    assert pool.acquire(deadline=100.05) is None  # the next slot is at 100.1
+    assert clock.sleeps == [], "nothing was waited for"
+    assert pool.acquire(deadline=100.1) == "a"  # the slot was not taken above
+    assert clock.sleeps == [pytest.approx(0.1)]
