@@ -219,19 +219,20 @@ class Sender:
 
         Raises:
             RetryBudgetError: the call's budget was spent, or the call cancelled, before this
-                request was sent.
+                request was sent at all.
             ApiError: the matching subclass for the last error answer, once retries are
                 over (see the module docstring for what bounds them).
         """
         retries = swaps = ip_refreshes = 0
+        error: ApiError | None = None  # the last answer's error, raised if we give up
         while True:
-            if budget.spent():
-                raise RetryBudgetError.spent(budget, path)
+            key = None
             generation = self._generation
-            # No wait for a throttle slot past the budget's end (the call would outlive it).
-            key = self.keys.acquire(deadline=budget.deadline)
+            if not budget.spent():
+                # No wait for a throttle slot past the budget's end (it would outlive it).
+                key = self.keys.acquire(deadline=budget.deadline)
             if key is None or budget.spent():
-                raise RetryBudgetError.spent(budget, path)
+                raise error or RetryBudgetError.spent(budget, path)
             outcome, wait = self._send_once(method, url, path, params, body, key)
             if isinstance(outcome, requests.Response):
                 budget.progress()
