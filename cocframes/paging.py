@@ -10,7 +10,7 @@ from typing import Any
 from cocframes.answers import Fetched
 from cocframes.checks import count
 from cocframes.operations import BY_NAME
-from cocframes.request_path import Lookup, RequestPath, plan_operation
+from cocframes.request_path import RequestPath, plan_operation
 from cocframes.sending import RetryBudget
 
 
@@ -66,8 +66,7 @@ class Paging:
                 limit = min(self.page_size or self.max_items, self.max_items - seen)
             request = plan_operation(base_url, self.operation,
                                      {**args, "limit": limit, "after": after})
-            lookup = Lookup() if refresh else path.look_up(request)
-            page = lookup.fresh or path.complete(request, lookup, budget)
+            page = path.answer(request, refresh, budget)
             yield page
             found = page.payload.get("items") or []
             seen += len(found)

@@ -8,11 +8,12 @@ is served with a :class:`~cocframes.answers.StaleDataWarning`. Each layer is con
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import requests
 
@@ -47,11 +48,10 @@ class Request:
         """Whether answers to it are cached (``GET`` only)."""
         return self.method == "GET"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        """The memo's key: the URL with its query, parameters sorted."""
-        query = urlencode(sorted(self.params.items())) if self.params else ""
-        return self.url + ("?" + query if query else "")
+        """The key the memo and the cache file both keep its answer under."""
+        return _cache.key_for(self.method, self.url, self.params)  # GET only: no body
 
 
 def plan(base_url: str, path: str, params: dict[str, Any] | None = None, method: str = "GET",
@@ -117,13 +117,17 @@ class RequestPath:
         self.offline = offline
         self.memo = Memo()
 
-    def answer(self, request: Request, refresh: bool = False) -> Fetched:
-        """Answer ``request`` (``refresh``: skip the memo and the cache file)."""
+    def answer(self, request: Request, refresh: bool = False,
+               budget: RetryBudget | None = None) -> Fetched:
+        """Answer ``request`` (``refresh``: skip the memo and the cache file) within
+        ``budget``, by default the budget of the call in progress or a new one."""
         lookup = Lookup() if refresh else self.look_up(request)
         if lookup.fresh is not None:
             return lookup.fresh
-        with call_budget(self.sender.max_retry_time) as budget:
+        if budget is not None:
             return self.complete(request, lookup, budget)
+        with call_budget(self.sender.max_retry_time) as current:
+            return self.complete(request, lookup, current)
 
     def look_up(self, request: Request) -> Lookup:
         """Consult the memo, then the cache file, once each."""
@@ -134,7 +138,7 @@ class RequestPath:
             self.counters.add("cache_hits")
             return Lookup(Fetched(recalled.payload, request.path, recalled.fetched_at,
                                   from_cache=True, stale=False, demo=recalled.demo))
-        stored = _cache.find_stored(self.session, request.method, request.url, request.params)
+        stored = _cache.find_stored(self.session, request.key)
         if stored is None:
             return Lookup()
         if stored.is_expired:

@@ -47,6 +47,8 @@ def test_an_answer_stored_by_the_session_is_found_from_its_parts(tmp_path):
         mock.get(BASE + "/clans", json={"items": []}, headers={"Cache-Control": "max-age=60"})
         session.get(BASE + "/clans", params={"name": "Clan Wars", "limit": 5},
                     headers={"Authorization": "Bearer secret"})
-    stored = find_stored(session, "GET", BASE + "/clans", {"limit": 5, "name": "Clan Wars"})
+    stored = find_stored(session, key_for("GET", BASE + "/clans", {"limit": 5,
+                                                                  "name": "Clan Wars"}))
     assert stored is not None and stored.json() == {"items": []}
-    assert find_stored(session, "GET", BASE + "/clans", {"limit": 6, "name": "Clan Wars"}) is None
+    assert find_stored(session, key_for("GET", BASE + "/clans",
+                                        {"limit": 6, "name": "Clan Wars"})) is None

@@ -20,6 +20,7 @@ Modules, by job:
 from __future__ import annotations
 
 from ._errors import CacheError, CacheReadError, CacheWarning, CacheWriteError
+from ._keys import key_for
 from ._session import (
     CACHE_ENV_VAR,
     CACHE_FILE_NAME,
@@ -49,6 +50,7 @@ __all__ = [
     "default_cache_path",
     "find_stale",
     "find_stored",
+    "key_for",
     "new_session",
     "resolve_cache_dir",
 ]

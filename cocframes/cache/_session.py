@@ -17,7 +17,7 @@ import requests
 from requests_cache import CachedResponse, CachedSession
 
 from ._errors import CacheError, CacheWarning
-from ._keys import key_for, key_of
+from ._keys import key_of
 from ._storage import CocframesCache, MemoryCache, SafeSQLiteCache
 
 #: Name of the cache file inside the cache directory.
@@ -93,12 +93,11 @@ def find_stale(
     return _read(session, session.cache.create_key(request, **send_kwargs))
 
 
-def find_stored(session: CachedSession, method: str, url: str,
-                params: dict[str, Any] | None = None) -> CachedResponse | None:
-    """Return the stored response for ``method url?params``, expired or not, or ``None``;
-    no prepared request needed. Never raises for a cache failure: an unreadable cache is a
-    miss (with a warning)."""
-    return _read(session, key_for(method, url, params))
+def find_stored(session: CachedSession, key: str) -> CachedResponse | None:
+    """Return the response stored under ``key`` (from :func:`~._keys.key_for`), expired or
+    not, or ``None``; no prepared request needed. Never raises for a cache failure: an
+    unreadable cache is a miss (with a warning)."""
+    return _read(session, key)
 
 
 def _read(session: CachedSession, key: str) -> CachedResponse | None:
