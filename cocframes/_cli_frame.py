@@ -13,6 +13,7 @@ from typing import Any
 
 from cocframes import Client
 from cocframes._cli_common import Refused, os_error_text
+from cocframes.kinds import label_kind, league_kind, ranking_kind
 
 # Frame name → (function in cocframes.api, how the positional arguments are passed).
 FRAMES: dict[str, str] = {
@@ -27,7 +28,8 @@ FRAMES: dict[str, str] = {
 _PARTS = {"cwl": ("clans", "rounds", "attacks"), "raids": ("seasons", "members", "districts")}
 
 
-_KINDS = ("rankings", "leagues", "labels")
+# Frames that take --kind → the check of its spelling (the one table in cocframes.kinds).
+_KINDS = {"rankings": ranking_kind, "leagues": league_kind, "labels": label_kind}
 
 
 def _frame_problem(args: argparse.Namespace) -> str | None:
@@ -35,6 +37,11 @@ def _frame_problem(args: argparse.Namespace) -> str | None:
     how = FRAMES[args.name]
     if args.kind and args.name not in _KINDS:
         return f"--kind applies to {', '.join(_KINDS)}"
+    if args.kind:
+        try:
+            _KINDS[args.name](args.kind)
+        except ValueError as exc:
+            return f"--kind: {exc}"
     if args.clan and how != "tags":
         return "--clan applies to players, units and achievements"
     if args.part and args.part not in _PARTS.get(args.name, ()):
@@ -89,16 +96,13 @@ def _call_noting_stale(call: Callable[[], Any]) -> tuple[Any, list[Any]]:
 
 
 def _as_utc(value: Any) -> datetime | None:
-    """Return ``value`` (a datetime or an ISO-8601 string) as an aware UTC datetime, or
-    ``None`` when it is neither."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
+    """Return ``df.attrs["fetched_at"]`` (an ISO-8601 string) as an aware UTC datetime, or
+    ``None`` when it is not one."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
 
 
 def _age(since: datetime) -> str:
@@ -120,9 +124,9 @@ def _stale_note(attrs: dict[str, Any], stale: Sequence[Any]) -> str | None:
     the oldest of them is), or ``None`` when the rows are fresh."""
     if not attrs.get("stale"):
         return None
-    reasons = list(dict.fromkeys(w.why for w in stale if getattr(w, "why", "")))
+    reasons = list(dict.fromkeys(w.why for w in stale if w.why))
     why = "; ".join(reasons) or "the API could not answer"
-    times = [w.fetched_at for w in stale if getattr(w, "fetched_at", None) is not None]
+    times = [w.fetched_at for w in stale if w.fetched_at is not None]
     fetched_at = min(times) if times else _as_utc(attrs.get("fetched_at"))
     if fetched_at is None:
         return f"warning: {why}; these rows are stale cached data of unknown age"
@@ -165,12 +169,7 @@ def run_frame(args: argparse.Namespace) -> int:
     try:
         options["client"] = Client(demo=True, progress=False) if args.demo else None
         result, stale = _call_noting_stale(lambda: func(*positional, **options))
-    except ValueError as exc:
-        if args.kind and "kind" in str(exc):  # the frame function names its own argument
-            raise Refused(f"--kind: {exc}", code=2) from None
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (CocError, LookupError) as exc:
+    except (CocError, LookupError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.name in _PARTS:
