@@ -12,6 +12,7 @@ from datetime import timezone
 from typing import Any
 
 from cocframes.client import Client, Fetched
+from cocframes.paging import items
 
 
 def client_or_default(client: Client | None) -> Client:
@@ -43,8 +44,7 @@ def all_pages(client: Client, operation: str, max_items: int | None = None,
               **args: Any) -> tuple[list[Fetched], list[dict[str, Any]]]:
     """Return every page of a paged operation (up to ``max_items`` items) and their items."""
     pages = list(client.pages(operation, max_items=max_items, **args))
-    items = [item for page in pages for item in page.payload.get("items") or []]
-    return pages, items[:max_items] if max_items is not None else items
+    return pages, list(items(pages, max_items))
 
 
 def failures_note(failures: dict[str, Exception]) -> dict[str, dict[str, str]]:

@@ -3,7 +3,7 @@ and item bound checked before any request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +76,7 @@ class Paging:
                 return
 
 
-def items(pages: Iterator[Fetched], max_items: int | None) -> Iterator[dict[str, Any]]:
+def items(pages: Iterable[Fetched], max_items: int | None) -> Iterator[dict[str, Any]]:
     """Yield the items of ``pages``, at most ``max_items``."""
     yielded = 0
     for page in pages:
