@@ -24,7 +24,8 @@ from cocframes.cache import (
     SafeSQLiteCache,
     cache_info,
     clear_cache,
-    find_stale,
+    find_stored,
+    key_for,
     new_session,
     resolve_cache_dir,
 )
@@ -215,16 +216,14 @@ def test_only_if_cached_answers_504_on_a_miss_and_200_on_a_hit(session):
     assert session.transport.calls == 1
 
 
-def test_find_stale_returns_an_expired_entry(session, clock):
+def test_find_stored_returns_an_expired_entry(session, clock):
     session.get(URL)
     clock.advance(3600)
-    request = session.prepare_request(requests.Request("GET", URL))
-    stale = find_stale(session, request)
+    stale = find_stored(session, key_for("GET", URL))
     assert stale is not None
     assert stale.is_expired
     assert stale.json() == worker.body_for(URL)
-    other = session.prepare_request(requests.Request("GET", worker.BASE + "clans/%232PP"))
-    assert find_stale(session, other) is None
+    assert find_stored(session, key_for("GET", worker.BASE + "clans/%232PP")) is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,10 +10,8 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import platformdirs
-import requests
 from requests_cache import CachedResponse, CachedSession
 
 from ._errors import CacheError, CacheWarning
@@ -60,7 +58,7 @@ def new_session(
     Settings: ``Cache-Control`` honoured; only ``200`` answers to ``GET`` are stored; keys
     from :mod:`._keys` (no header is part of a key); the ``Authorization`` header is not
     stored; no
-    stale-if-error (the client decides about stale data, see :func:`find_stale`). A cache that
+    stale-if-error (the client decides about stale data, see :func:`find_stored`). A cache that
     fails for good only emits a :class:`CacheWarning`; the request itself still succeeds.
     """
     backend: CocframesCache
@@ -85,27 +83,15 @@ def new_session(
     )
 
 
-def find_stale(
-    session: CachedSession, request: requests.PreparedRequest, **send_kwargs: Any
-) -> CachedResponse | None:
-    """Return the stored response for a prepared ``request`` even if it has expired, or
-    ``None`` (see :func:`find_stored`)."""
-    return _read(session, session.cache.create_key(request, **send_kwargs))
-
-
 def find_stored(session: CachedSession, key: str) -> CachedResponse | None:
     """Return the response stored under ``key`` (from :func:`~._keys.key_for`), expired or
-    not, or ``None``; no prepared request needed. Never raises for a cache failure: an
-    unreadable cache is a miss (with a warning)."""
-    return _read(session, key)
-
-
-def _read(session: CachedSession, key: str) -> CachedResponse | None:
+    not, or ``None``. Never raises for a cache failure: an unreadable cache is a miss (with
+    a warning)."""
     try:
         return session.cache.get_response(key)
     except CacheError as exc:
         warnings.warn(CacheWarning(f"cocframes could not read the HTTP cache: {exc}"),
-                      stacklevel=3)
+                      stacklevel=2)
         return None
 
 
