@@ -37,6 +37,8 @@ class Fetched:
         from_cache: whether the cache answered.
         stale: whether the answer is an expired cache entry served because the API failed.
         demo: whether the answer comes from the demo world.
+        max_age: the answer's ``Cache-Control: max-age`` in seconds, when it came with one
+            (a memo recall does not keep it): how long the API says it stays current.
     """
 
     payload: Any
@@ -45,3 +47,4 @@ class Fetched:
     from_cache: bool
     stale: bool
     demo: bool
+    max_age: int | None = None

@@ -9,6 +9,7 @@ is served with a :class:`~cocframes.answers.StaleDataWarning`. Each layer is con
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +32,8 @@ from cocframes.memo import Memo
 from cocframes.operations import BY_NAME, TAG_PARAMS
 from cocframes.sending import Counters, RetryBudget, Sender, call_budget
 from cocframes.tags import encode_tag, normalize_tag
+
+_MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,14 @@ def _fetched(response: Any, path: str, *, stale: bool = False) -> Fetched:
         fetched_at = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
     return Fetched(payload=response.json(), endpoint=path, fetched_at=fetched_at,
                    from_cache=from_cache, stale=stale,
-                   demo=response.headers.get("X-Cocframes-Demo") == "1")
+                   demo=response.headers.get("X-Cocframes-Demo") == "1",
+                   max_age=max_age(response.headers.get("Cache-Control")))
+
+
+def max_age(cache_control: str | None) -> int | None:
+    """Return the ``max-age`` seconds of a ``Cache-Control`` header, or ``None``."""
+    match = _MAX_AGE.search(cache_control or "")
+    return int(match.group(1)) if match else None
 
 
 def _why(error: ApiError) -> str:

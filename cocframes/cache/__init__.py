@@ -32,6 +32,7 @@ from ._session import (
     new_session,
     resolve_cache_dir,
 )
+from ._sqlite import Database
 from ._storage import MemoryCache, SafeSQLiteCache
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CacheReadError",
     "CacheWarning",
     "CacheWriteError",
+    "Database",
     "MemoryCache",
     "SafeSQLiteCache",
     "cache_info",

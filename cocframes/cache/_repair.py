@@ -64,11 +64,12 @@ def prepare_file(path: Path, initialise: Callable[[bool], None],
     return kept, reason
 
 
-def warn_reset(path: Path, kept: Path, reason: str) -> None:
-    """Emit the :class:`CacheWarning` saying the cache was reset and where the old file is."""
+def warn_reset(path: Path, kept: Path, reason: str, noun: str = "cache") -> None:
+    """Emit the :class:`CacheWarning` saying the file was reset and where the old one is."""
+    what = "HTTP cache" if noun == "cache" else noun
     warnings.warn(
         CacheWarning(
-            f"cocframes: the HTTP cache file {path} was corrupt ({reason}); the cache was reset "
+            f"cocframes: the {what} file {path} was corrupt ({reason}); the {noun} was reset "
             f"and the old file kept at {kept} (delete it when done)"
         ),
         stacklevel=3,

@@ -83,7 +83,11 @@ class Database:
             same schema as requests-cache's SQLite backend, so files are interchangeable).
     """
 
-    def __init__(self, path: Path, busy_timeout: float, retry_for: float, tables: Iterable[str]):
+    #: What the file holds, for messages ("cache write failed on ...").
+    noun = "cache"
+
+    def __init__(self, path: Path, busy_timeout: float, retry_for: float,
+                 tables: Iterable[str] = ()):
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self.busy_timeout = busy_timeout
@@ -184,7 +188,7 @@ class Database:
             self._file_id = file_identity(self.path)
             self._ready_pid = pid
         if repaired is not None:
-            warn_reset(self.path, *repaired)
+            warn_reset(self.path, *repaired, noun=self.noun)
 
     def _initialise(self, check: bool) -> None:
         """:meth:`_initialise_file`, retried while busy; raises :class:`CacheWriteError`."""
@@ -207,14 +211,17 @@ class Database:
             if str(mode).lower() != "wal":
                 # Persistent in the file: done once, by whoever creates it (under the file lock).
                 conn.execute("PRAGMA journal_mode=WAL")
-            for table in self.tables:
-                conn.execute(
-                    f"CREATE TABLE IF NOT EXISTS {table} "
-                    "(key TEXT PRIMARY KEY, value BLOB, expires INTEGER)"
-                )
-                conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_expires ON {table}(expires)")
+            self.create_schema(conn)
         finally:
             conn.close()
+
+    def create_schema(self, conn: sqlite3.Connection) -> None:
+        """Create the tables (under the inter-process lock, once per process); a subclass
+        holding another schema overrides this."""
+        for table in self.tables:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                         "(key TEXT PRIMARY KEY, value BLOB, expires INTEGER)")
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_expires ON {table}(expires)")
 
     def close(self) -> None:
         """Close every thread's connection. The next operation in any thread reopens one."""
@@ -250,7 +257,7 @@ class Database:
                 attempt += 1
                 if not _is_transient(exc) or time.monotonic() >= deadline:
                     tries = f" after {attempt} attempts" if attempt > 1 else ""
-                    raise error(f"cache {what} failed{tries} on {self.path}: {exc}") from exc
+                    raise error(f"{self.noun} {what} failed{tries} on {self.path}: {exc}") from exc
                 # Jittered exponential backoff: 2 ms, 4 ms, ... capped at 250 ms.
                 time.sleep(min(0.002 * 2**attempt, 0.25) * (0.5 + random.random()))
 

@@ -402,3 +402,106 @@ LABELS = spec(
     ("icon_medium_url", STRING, "medium icon URL; NA where the API sends none"),
 )
 
+
+# -------------------- history (built from the history file, see cocframes.history)
+CHANGES = spec(
+    "changes", "change found between two stored snapshots",
+    ("time_from", DATETIME, "start of the interval the change happened in: the last poll "
+                            "that did not see it yet (NA when unknown)"),
+    ("time_to", DATETIME, "end of that interval: the poll that saw it"),
+    ("kind", CATEGORY, "what changed: one of cocframes.history.EVENT_KINDS, e.g. "
+                       "member_joined, member_donations, player_troop_level, war_attack"),
+    ("clan", STRING, "clan tag (the watched clan; the attacker's clan for war_attack)"),
+    ("player", STRING, "player tag (the attacker for war_attack); NA for clan-wide kinds"),
+    ("field", STRING, "what changed within the subject: API field, unit or achievement "
+                      "name, defender tag (war_attack), round (cwl_round)"),
+    ("old", STRING, "value before (text; numbers and lists as JSON); NA when new"),
+    ("new", STRING, "value after (text; numbers and lists as JSON); NA when gone"),
+    ("delta", INT, "new - old when both are integers, e.g. troops donated"),
+)
+
+SEASON = spec(
+    "season", "member who was in the clan during the season",
+    ("season", STRING, "season id, YYYY-MM (bounds from /goldpass/seasons/current)"),
+    ("clan", STRING, "clan tag"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name (the latest seen in the season)"),
+    ("in_clan_at_end", BOOL, "still in the clan at the last poll of the season"),
+    ("days_in_clan", FLOAT, "days in the clan within the season, from the polls"),
+    ("donations", INT, "troops donated: the season counter's last value, plus its value "
+                       "before each drop (a leave and rejoin resets it)"),
+    ("received", INT, "troops received, counted the same way"),
+    ("ratio", FLOAT, "donations / received; NA when nothing was received"),
+    ("clan_games_points", INT, "clan games points: growth of the Games Champion achievement "
+                               "(NA when no profile was stored)"),
+    ("capital_gold", INT, "capital gold contributed: growth of clanCapitalContributions"),
+    ("war_attacks", INT, "regular war attacks made"),
+    ("war_attacks_available", INT, "regular war attacks available (attacks per member x "
+                                   "wars the member was in)"),
+    ("war_stars", INT, "stars of the regular war attacks"),
+    ("war_new_stars", INT, "stars won over the best earlier attack on the same base"),
+    ("cwl_attacks", INT, "CWL attacks made"),
+    ("cwl_attacks_available", INT, "CWL attacks available (one per round the member was in)"),
+    ("cwl_stars", INT, "stars of the CWL attacks"),
+    ("cwl_new_stars", INT, "new stars of the CWL attacks"),
+    ("raid_attacks", INT, "capital raid attacks in the season's raid weekends"),
+    ("trophies_start", INT, "trophies at the first poll in the season"),
+    ("trophies_end", INT, "trophies at the last poll in the season"),
+)
+
+WAR_HISTORY = spec(
+    "war_history", "war attack, or attack not made (missed) in a finished war",
+    ("war_id", STRING, "the war's identity: both clan tags, sorted, and preparation start"),
+    ("war_type", CATEGORY, "regular or cwl"),
+    ("war_tag", STRING, "CWL war tag; NA for regular wars"),
+    ("clan", STRING, "the watched clan's tag"),
+    ("opponent", STRING, "the opponent clan's tag"),
+    ("opponent_name", STRING, "the opponent clan's name"),
+    ("preparation_start", DATETIME, "preparation day start"),
+    ("start", DATETIME, "battle day start"),
+    ("end", DATETIME, "battle day end"),
+    ("final", BOOL, "the war was seen at or after its end; False: incomplete (seen only "
+                    "before, so attacks may be missing)"),
+    ("side", CATEGORY, "clan (the watched clan attacked) or opponent"),
+    ("attacker_tag", STRING, "attacker's tag"),
+    ("attacker_name", STRING, "attacker's name"),
+    ("attacker_town_hall", INT, "attacker's town hall level"),
+    ("attacker_position", INT, "attacker's map position"),
+    ("defender_tag", STRING, "defender's tag; NA for a missed attack"),
+    ("defender_town_hall", INT, "defender's town hall level"),
+    ("defender_position", INT, "defender's map position"),
+    ("order", INT, "order of the attack in the war; NA for a missed attack"),
+    ("stars", INT, "stars; NA for a missed attack"),
+    ("destruction", FLOAT, "destruction percentage; NA for a missed attack"),
+    ("new_stars", INT, "stars won over the best earlier attack on the same base"),
+    ("duration", INT, "attack duration in seconds"),
+    ("missed", BOOL, "True for an attack the member did not make in a finished war"),
+)
+
+LEGEND_DAYS = spec(
+    "legend_days", "legend league day (from 05:00 UTC) of one player",
+    ("player", STRING, "player tag"),
+    ("day", DATETIME, "the legend day's start (05:00 UTC)"),
+    ("attacks", INT, "attacks that day, from the stored battle logs; NA where they do not "
+                     "cover the day"),
+    ("defenses", INT, "defenses that day, from the battle logs; NA where not covered"),
+    ("stars_won", INT, "stars of the day's attacks (battle logs)"),
+    ("stars_lost", INT, "stars of the day's defenses (battle logs)"),
+    ("trophies_start", INT, "trophies at the first poll of the day"),
+    ("trophies_end", INT, "trophies at the last poll of the day"),
+    ("trophy_change", INT, "trophies_end - trophies_start"),
+    ("source", CATEGORY, "battle_log (every battle of the day stored) or trophies (the "
+                         "battle logs leave a gap: only the trophy columns are known)"),
+)
+
+HISTORY = spec(
+    "history", "value of one metric of one player at one time it was seen to change",
+    ("time", DATETIME, "when the value was first seen"),
+    ("clan", STRING, "clan tag (NA for metrics of profiles of players outside the clans)"),
+    ("player", STRING, "player tag"),
+    ("name", STRING, "player name at that time"),
+    ("metric", CATEGORY, "donations, received, trophies, builder_base_trophies, exp_level, "
+                         "war_stars, attack_wins, defense_wins, capital_gold, "
+                         "clan_games (Games Champion)"),
+    ("value", FLOAT, "the value from then until the next row of the same player and metric"),
+)

@@ -1,0 +1,61 @@
+"""Events as a frame: the stored ``events`` rows, or the changes of one pass, with the
+:data:`~cocframes.frames.specs.CHANGES` columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from cocframes.frames.history import build_changes
+
+from .store import Detected, delta_of, encode_value
+from .times import utc
+
+
+def frame_of_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Return the changes frame of stored event rows ``(id, time_from, time_to, kind, clan,
+    player, field, old, new, delta)``."""
+    records = [
+        {"time_from": None if r[1] is None else utc(r[1]), "time_to": utc(r[2]),
+         "kind": r[3], "clan": r[4], "player": r[5], "field": r[6], "old": r[7],
+         "new": r[8], "delta": r[9]}
+        for r in rows
+    ]
+    return build_changes(records)
+
+
+def frame_of_detected(found: Iterable[Detected]) -> pd.DataFrame:
+    """Return the changes frame of events just detected (before or after storing)."""
+    records = [
+        {"time_from": None if d.time_from is None else utc(d.time_from),
+         "time_to": utc(d.time_to), "kind": d.change.kind, "clan": d.change.clan,
+         "player": d.change.player, "field": d.change.field,
+         "old": encode_value(d.change.old), "new": encode_value(d.change.new),
+         "delta": delta_of(d.change.old, d.change.new)}
+        for d in found
+    ]
+    return build_changes(records)
+
+
+def as_seconds(moment: datetime | str | pd.Timestamp | None, name: str) -> float | None:
+    """Return a bound given as a datetime, a pandas Timestamp or an ISO string (UTC when no
+    zone is given) as UNIX seconds, or ``None``.
+
+    Raises:
+        ValueError: ``moment`` is not a time (the message names the argument).
+    """
+    if moment is None:
+        return None
+    try:
+        stamp = pd.Timestamp(moment)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={moment!r} is not a time; give a datetime or an ISO "
+                         "string such as '2026-03-01' or '2026-03-01T05:00Z'") from None
+    if stamp is pd.NaT:
+        raise ValueError(f"{name}={moment!r} is not a time")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.timestamp()
