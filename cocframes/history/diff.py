@@ -5,12 +5,12 @@ Each ``diff_*`` function takes the previous and the current JSON payload of one 
 war or CWL group and returns what changed, in the conventions of the kinds table (kind, clan,
 player, field, old, new). Nothing here does I/O.
 
-Missing keys are tolerated: a counter (trophies, war wins...) missing from either snapshot is
-not compared, since the API hides counters (a private war log has no losses) rather than
-zeroing them; a named value (location, league, labels, role...) that appears or disappears is
-reported with ``None`` on the missing side. Builder base values fall back to their old
-``versus`` spelling. A unit, equipment or achievement missing from the new snapshot is not
-reported (only unlocks and level-ups are).
+Missing keys are tolerated: a field missing from either snapshot is not compared, since the
+API hides fields (a private war log has no losses) and older or partial payloads lack some.
+The exceptions are the fields whose absence means something: a player's clan and role (none
+when clanless) and a league (none when unranked), reported with ``None`` on the missing side.
+Builder base values fall back to their old ``versus`` spelling. A unit, equipment or
+achievement missing from the new snapshot is not reported (only unlocks and level-ups are).
 """
 
 from __future__ import annotations
@@ -78,63 +78,65 @@ def _clan_tag(d: Payload) -> str | None:
     return (d.get("clan") or {}).get("tag")
 
 
-# (kind, field, getter, counter): a counter is only compared when both snapshots have it.
-Field = tuple[str, str, Getter, bool]
+# (kind, field, getter): compared only when both snapshots have the field, except these.
+Field = tuple[str, str, Getter]
+_ABSENCE_MEANS_NONE = frozenset({"role", "league"})
 
 _CLAN_FIELDS: tuple[Field, ...] = (
-    ("clan_name", "name", _key("name"), False),
-    ("clan_level", "clanLevel", _key("clanLevel"), True),
-    ("clan_description", "description", _key("description"), False),
-    ("clan_badge", "badgeUrls", _badge, False),
-    ("clan_settings", "type", _key("type"), False),
-    ("clan_settings", "requiredTrophies", _key("requiredTrophies"), True),
-    ("clan_settings", "requiredTownhallLevel", _key("requiredTownhallLevel"), True),
+    ("clan_name", "name", _key("name")),
+    ("clan_level", "clanLevel", _key("clanLevel")),
+    ("clan_description", "description", _key("description")),
+    ("clan_badge", "badgeUrls", _badge),
+    ("clan_settings", "type", _key("type")),
+    ("clan_settings", "requiredTrophies", _key("requiredTrophies")),
+    ("clan_settings", "requiredTownhallLevel", _key("requiredTownhallLevel")),
     ("clan_settings", "requiredBuilderBaseTrophies",
-     _key("requiredBuilderBaseTrophies", "requiredVersusTrophies"), True),
-    ("clan_settings", "warFrequency", _key("warFrequency"), False),
-    ("clan_settings", "location", _name_of("location"), False),
-    ("clan_settings", "chatLanguage", _name_of("chatLanguage"), False),
-    ("clan_settings", "isFamilyFriendly", _key("isFamilyFriendly"), True),
-    ("clan_war_log_visibility", "isWarLogPublic", _key("isWarLogPublic"), True),
-    ("clan_labels", "labels", _label_names, False),
-    ("clan_war_record", "warWins", _key("warWins"), True),
-    ("clan_war_record", "warLosses", _key("warLosses"), True),
-    ("clan_war_record", "warTies", _key("warTies"), True),
-    ("clan_war_record", "warWinStreak", _key("warWinStreak"), True),
-    ("clan_war_league", "warLeague", _name_of("warLeague"), False),
-    ("clan_war_league", "capitalLeague", _name_of("capitalLeague"), False),
-    ("clan_points", "clanPoints", _key("clanPoints"), True),
+     _key("requiredBuilderBaseTrophies", "requiredVersusTrophies")),
+    ("clan_settings", "warFrequency", _key("warFrequency")),
+    ("clan_settings", "location", _name_of("location")),
+    ("clan_settings", "chatLanguage", _name_of("chatLanguage")),
+    ("clan_settings", "isFamilyFriendly", _key("isFamilyFriendly")),
+    ("clan_war_log_visibility", "isWarLogPublic", _key("isWarLogPublic")),
+    ("clan_labels", "labels", _label_names),
+    ("clan_war_record", "warWins", _key("warWins")),
+    ("clan_war_record", "warLosses", _key("warLosses")),
+    ("clan_war_record", "warTies", _key("warTies")),
+    ("clan_war_record", "warWinStreak", _key("warWinStreak")),
+    ("clan_war_league", "warLeague", _name_of("warLeague")),
+    ("clan_war_league", "capitalLeague", _name_of("capitalLeague")),
+    ("clan_points", "clanPoints", _key("clanPoints")),
     ("clan_points", "clanBuilderBasePoints",
-     _key("clanBuilderBasePoints", "clanVersusPoints"), True),
-    ("clan_points", "clanCapitalPoints", _key("clanCapitalPoints"), True),
+     _key("clanBuilderBasePoints", "clanVersusPoints")),
+    ("clan_points", "clanCapitalPoints", _key("clanCapitalPoints")),
 )
 
-# The member-list fields, shared by member_* kinds and by the eight player_* kinds.
-_MEMBER_FIELDS: tuple[tuple[str, str, Getter, bool], ...] = (
-    ("name", "name", _key("name"), False),
-    ("role", "role", _key("role"), False),
-    ("trophies", "trophies", _key("trophies"), True),
+# The member-list fields, shared by member_* kinds and by the eight player_* kinds (kind suffix
+# first).
+_MEMBER_FIELDS: tuple[Field, ...] = (
+    ("name", "name", _key("name")),
+    ("role", "role", _key("role")),
+    ("trophies", "trophies", _key("trophies")),
     ("builder_base_trophies", "builderBaseTrophies",
-     _key("builderBaseTrophies", "versusTrophies"), True),
-    ("level", "expLevel", _key("expLevel"), True),
-    ("league", "league", _league_name, False),
-    ("donations", "donations", _key("donations"), True),
-    ("received", "donationsReceived", _key("donationsReceived"), True),
+     _key("builderBaseTrophies", "versusTrophies")),
+    ("level", "expLevel", _key("expLevel")),
+    ("league", "league", _league_name),
+    ("donations", "donations", _key("donations")),
+    ("received", "donationsReceived", _key("donationsReceived")),
 )
 _MEMBER_KIND_FIELDS: tuple[Field, ...] = tuple(
-    (f"member_{suffix}", field, get, counter) for suffix, field, get, counter in _MEMBER_FIELDS)
+    (f"member_{suffix}", field, get) for suffix, field, get in _MEMBER_FIELDS)
 _PLAYER_MEMBER_FIELDS: tuple[Field, ...] = tuple(
-    (f"player_{suffix}", field, get, counter) for suffix, field, get, counter in _MEMBER_FIELDS)
+    (f"player_{suffix}", field, get) for suffix, field, get in _MEMBER_FIELDS)
 
 _PLAYER_FIELDS: tuple[Field, ...] = (
-    ("player_war_stars", "warStars", _key("warStars"), True),
-    ("player_attack_wins", "attackWins", _key("attackWins"), True),
-    ("player_defense_wins", "defenseWins", _key("defenseWins"), True),
-    ("player_best_trophies", "bestTrophies", _key("bestTrophies"), True),
+    ("player_war_stars", "warStars", _key("warStars")),
+    ("player_attack_wins", "attackWins", _key("attackWins")),
+    ("player_defense_wins", "defenseWins", _key("defenseWins")),
+    ("player_best_trophies", "bestTrophies", _key("bestTrophies")),
     ("player_capital_contributions", "clanCapitalContributions",
-     _key("clanCapitalContributions"), True),
-    ("player_labels", "labels", _label_names, False),
-    ("player_war_preference", "warPreference", _key("warPreference"), True),
+     _key("clanCapitalContributions")),
+    ("player_labels", "labels", _label_names),
+    ("player_war_preference", "warPreference", _key("warPreference")),
 )
 
 # Levels: reported when the new snapshot has one that differs (an unlock is None -> level).
@@ -146,7 +148,7 @@ _PLAYER_LEVELS: tuple[tuple[str, str], ...] = (
 
 # What a member-list entry shows that a profile refetch would update.
 _PROFILE_GETTERS: tuple[Getter, ...] = (
-    *(get for _, _, get, _ in _MEMBER_FIELDS),
+    *(get for _, _, get in _MEMBER_FIELDS),
     _name_of("leagueTier"),
     _key("townHallLevel"),
 )
@@ -156,9 +158,9 @@ def _compare(fields: Iterable[Field], old: Payload, new: Payload, clan: str | No
              player: str | None = None) -> list[Change]:
     """Return one Change per field whose value differs between ``old`` and ``new``."""
     changes = []
-    for kind, field, get, counter in fields:
+    for kind, field, get in fields:
         before, after = get(old), get(new)
-        if counter and (before is None or after is None):
+        if (before is None or after is None) and field not in _ABSENCE_MEANS_NONE:
             continue
         if before != after:
             changes.append(Change(kind, clan, player, field, before, after))
@@ -195,6 +197,8 @@ def _capital_levels(clan: Payload) -> dict[str, Any]:
 
 def _capital_changes(old: Payload, new: Payload, clan: str | None) -> list[Change]:
     """Return the clan_capital changes: the capital hall's and each district's level."""
+    if "clanCapital" not in old:
+        return []
     before, after = _capital_levels(old), _capital_levels(new)
     return [Change("clan_capital", clan, None, field, before.get(field), level)
             for field, level in after.items() if level != before.get(field)]
@@ -321,14 +325,22 @@ def _active_equipment_changes(old: Payload, new: Payload, clan: str | None,
             for hero, items in after.items() if hero in before and before[hero] != items]
 
 
+def _achievement_values(player: Payload) -> dict[tuple[Any, Any], Any]:
+    """Return (name, info) -> value of a profile's achievements.
+
+    The info tells apart achievements of the same name ("Keep Your Account Safe!" is two).
+    """
+    return {(a.get("name"), a.get("info")): a.get("value")
+            for a in player.get("achievements") or []}
+
+
 def _achievement_changes(old: Payload, new: Payload, clan: str | None,
                          player: str | None) -> list[Change]:
     """Return one Change per achievement (in both snapshots) whose ``value`` changed."""
-    before = {a.get("name"): a.get("value") for a in old.get("achievements") or []}
-    return [Change("player_achievement", clan, player, a.get("name"), before[a.get("name")],
-                   a.get("value"))
-            for a in new.get("achievements") or []
-            if a.get("name") in before and a.get("value") != before[a.get("name")]]
+    before = _achievement_values(old)
+    return [Change("player_achievement", clan, player, name, before[name, info], value)
+            for (name, info), value in _achievement_values(new).items()
+            if (name, info) in before and value != before[name, info]]
 
 
 # ----------------------------------------------------------------- wars
