@@ -581,7 +581,7 @@ def test_an_unchanged_war_gives_nothing_and_a_stranger_clan_is_refused(war):
         diff_war(None, war, "#NOTHERE")
 
 
-def test_a_not_in_war_without_clan_tags_gives_nothing(real_payloads):
+def test_a_not_in_war_without_clan_tags_gives_nothing():
     bare = {"state": "notInWar", "clan": {}, "opponent": {}}
     assert diff_war(bare, {"state": "notInWar"}, "#2PP") == []
     assert diff_war({"state": "notInWar"}, bare, "#2PP") == []
@@ -617,7 +617,7 @@ def test_a_group_not_seen_before_reports_its_published_rounds(source):
 
 
 # ----------------------------------------------------------------- coverage of the kinds
-def test_every_clan_member_player_and_war_kind_is_produced_by_a_case(real_payloads, world):
+def test_every_clan_member_player_and_war_kind_is_produced_by_a_case(real_payloads):
     produced = {c.kind for case in CLAN_CASES.values()
                 for c in case(_real(real_payloads, "clan"))[1]}
     produced |= {c.kind for case in PLAYER_CASES.values()
