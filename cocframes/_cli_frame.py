@@ -134,7 +134,7 @@ def _stale_note(attrs: dict[str, Any], stale: Sequence[Any]) -> str | None:
             f"{fetched_at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {_age(fetched_at)}")
 
 
-def _print_frame(df: Any, output: str, max_rows: int) -> None:
+def print_frame(df: Any, output: str, max_rows: int) -> None:
     """Print ``df`` on standard output as ``output`` (table, csv or json)."""
     if output == "csv":
         sys.stdout.write(df.to_csv(index=False))
@@ -174,7 +174,7 @@ def run_frame(args: argparse.Namespace) -> int:
         return 1
     if args.name in _PARTS:
         result = getattr(result, args.part or _PARTS[args.name][-1])
-    _print_frame(result, args.format, args.max_rows)
+    print_frame(result, args.format, args.max_rows)
     if result.attrs.get("failures"):
         print(f"warning: {len(result.attrs['failures'])} item(s) failed: "
               + ", ".join(result.attrs["failures"]), file=sys.stderr)

@@ -1,6 +1,7 @@
 """The ``cocframes`` command line: ``cocframes demo`` (a tour of the demo world),
 ``cocframes demo serve`` (the demo world as an HTTP server on 127.0.0.1), ``cocframes login``
-(developer-portal keys for this IP) and ``cocframes keys`` (the keys cocframes manages)."""
+(developer-portal keys for this IP), ``cocframes keys`` (the keys cocframes manages),
+``cocframes frame`` (any frame), ``cocframes track`` and ``cocframes watch`` (the history)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 from cocframes import Client
 from cocframes._cli_common import Refused, os_error_text
 from cocframes._cli_frame import FRAMES, run_frame
+from cocframes._cli_history import add_history_commands
 from cocframes._cli_tour import plot_folder, tour, write_plots
 from cocframes.keys import KEY_LIMIT
 
@@ -190,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--max-rows", type=_whole_number(0), default=60,
                        help="rows shown as a table (0: all)")
     frame.set_defaults(run=run_frame)
+    add_history_commands(commands, _whole_number)
     return parser
 
 

@@ -204,3 +204,14 @@ class Change:
     field: str | None = None
     old: object = None
     new: object = None
+
+
+def kinds_markdown() -> str:
+    """Return the table of event kinds with coc.py's and cocapi's names for the same change
+    (the README holds a copy; a test keeps the two equal)."""
+    lines = ["| cocframes kind | what changed | coc.py 4 | cocapi 4 `EventType` |",
+             "|---|---|---|---|"]
+    for k in EVENT_KINDS:
+        lines.append(f"| `{k.name}` | {k.meaning} | {k.coc_py or '-'} | "
+                     f"{('`' + k.cocapi + '`') if k.cocapi else '-'} |")
+    return "\n".join(lines) + "\n"
