@@ -247,3 +247,17 @@ def test_a_server_without_speed_keeps_the_clock() -> None:
         with urllib.request.urlopen(url, timeout=10) as answer:
             assert answer.headers["Cache-Control"] == "max-age=60"
     assert world.now == START
+
+
+def test_raid_seasons_shown_stay_the_same_as_members_come_and_go() -> None:
+    world = World(seed=7, now=START)  # a Saturday: a raid weekend is going on
+    path = f"/clans/{q(world.clan_tag)}/capitalraidseasons"
+    before = get(world, path)["items"]
+    assert before[0]["state"] == "ongoing"
+    world.advance(timedelta(days=7))
+    assert any(h.kind == "member_left" and h.clan == world.clan_tag for h in world.record)
+    after = get(world, path)["items"]
+    assert after[0]["startTime"] > before[0]["startTime"]  # a new weekend began
+    for old in before[:-2]:  # (the oldest season shown has no members)
+        new = next(s for s in after if s["startTime"] == old["startTime"])
+        assert new["attackLog"] == old["attackLog"] and new["members"] == old["members"]

@@ -67,8 +67,8 @@ MEMBER_FIELDS = {
 
 @dataclass(frozen=True)
 class Happening:
-    """One change in the demo world (see ``notes`` on events: same fields as the history's
-    ``Change``, plus its time)."""
+    """One change in the demo world at ``time``, described as the history describes the same
+    change (``cocframes.history.kinds.Change``: kind, clan, player, field, old, new)."""
 
     time: datetime
     kind: str
