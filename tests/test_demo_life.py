@@ -3,6 +3,11 @@ and the client's and the server's clocks."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
 import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -261,3 +266,23 @@ def test_raid_seasons_shown_stay_the_same_as_members_come_and_go() -> None:
     for old in before[:-2]:  # (the oldest season shown has no members)
         new = next(s for s in after if s["startTime"] == old["startTime"])
         assert new["attackLog"] == old["attackLog"] and new["members"] == old["members"]
+
+
+def test_demo_serve_with_speed_says_so_and_scales_max_age() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cocframes.cli", "demo", "serve", "--port", "0", "--speed", "120"],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+        url = re.search(r"(http://127\.0\.0\.1:\d+/v1)", lines[0])
+        assert url and "120x faster" in lines[2], lines
+        with urllib.request.urlopen(f"{url.group(1)}/clans/{q(World().clan_tag)}",
+                                    timeout=10) as answer:
+            assert answer.headers["Cache-Control"] == "max-age=1"  # 60 s / 120
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
