@@ -49,7 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         serve(args.port, latency=args.latency / 1000.0, rate_limit=args.rate_limit,
-              burst=args.burst, maintenance=args.maintenance)
+              burst=args.burst, maintenance=args.maintenance, speed=args.speed)
     except OSError as exc:  # from binding the port: in use, or not allowed
         reason = "the port is in use" if exc.errno == errno.EADDRINUSE else os_error_text(exc)
         raise Refused(f"cannot listen on 127.0.0.1:{args.port}: {reason}") from None
@@ -138,6 +138,17 @@ def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def _positive(text: str) -> float:
+    """Read a number above 0 (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
+
+
 def _portal_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--email", help="developer-portal email (default: $COC_EMAIL)")
     parser.add_argument("--key-name", default="cocframes", help="name of the managed keys")
@@ -162,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--burst", type=_whole_number(1), default=10,
                        help="per-token bucket size")
     serve.add_argument("--maintenance", action="store_true", help="answer 503 inMaintenance")
+    serve.add_argument("--speed", type=_positive, default=None, metavar="N",
+                       help="let the world live N times faster than the wall clock")
     serve.set_defaults(run=_serve)
 
     login = commands.add_parser(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cocframes import cache as _cache
 from cocframes.answers import Fetched, StaleDataWarning
@@ -33,6 +34,9 @@ from cocframes.sending import (
     check_tokens,
 )
 from cocframes.throttle import KeyPool
+
+if TYPE_CHECKING:
+    from cocframes.demo.world import World
 
 OFFICIAL_BASE_URL = "https://api.clashofclans.com/v1"
 TOKEN_ENV_VAR = "COC_API_TOKEN"
@@ -91,6 +95,8 @@ class Client(OperationMethods):
             ``$COCFRAMES_PORTAL_URL``).
         key_store: keep managed tokens between runs: ``True`` for the default file in the user
             data directory, or a :class:`~cocframes.keys.KeyStore`.
+        world: the :class:`~cocframes.demo.World` a demo client answers from (default: a new
+            ``World()``); see :meth:`advance`.
 
     Raises:
         ConfigurationError: no token and no credentials (outside demo and offline mode), or
@@ -118,6 +124,7 @@ class Client(OperationMethods):
         key_name: str = DEFAULT_KEY_NAME,
         portal_url: str | None = None,
         key_store: KeyStore | bool | None = None,
+        world: World | None = None,
     ) -> None:
         source = "token="
         if token is None and email is None and password is None:
@@ -158,10 +165,13 @@ class Client(OperationMethods):
         self.session = _cache.new_session(cache_path)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "cocframes (+https://pypi.org/project/cocframes)"
+        self._world: World | None = None
         if demo:
             from cocframes.demo.adapter import DemoAdapter
 
-            self.session.mount(self.base_url.split("/v1")[0] + "/", DemoAdapter())
+            adapter = DemoAdapter(world)
+            self._world = adapter.world
+            self.session.mount(self.base_url.split("/v1")[0] + "/", adapter)
         self._counters = Counters()
         self._sender = Sender(self.session, KeyPool(tokens or ["offline"], rate=rate,
                                                     burst=burst),
@@ -222,6 +232,36 @@ class Client(OperationMethods):
     def stats(self) -> Stats:
         """Return the counters of this client (see :class:`~cocframes.sending.Stats`)."""
         return self._counters.snapshot()
+
+    # ----------------------------------------------------------------- the demo world's clock
+    @property
+    def demo_world(self) -> World | None:
+        """The demo world this client answers from in-process, or ``None``."""
+        return self._world
+
+    def clock(self) -> datetime:
+        """Return the present as the answers see it: the demo world's ``now`` for an
+        in-process demo client, else the current UTC time."""
+        return self._world.now if self._world is not None else datetime.now(timezone.utc)
+
+    def advance(self, delta: timedelta | float | None = None, *, days: float = 0,
+                hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:
+        """Move the demo world's clock on by ``delta`` (a timedelta or seconds) plus the
+        given days, hours, minutes and seconds, forget the answers fetched before (in memory
+        and in the cache), and return the world's new ``now``.
+
+        Raises:
+            ConfigurationError: this client does not answer from an in-process demo world.
+            ValueError: the step is negative.
+        """
+        if self._world is None:
+            raise ConfigurationError("advance() moves the demo world's clock: it needs an "
+                                     "in-process demo client, Client(demo=True)")
+        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta or 0)
+        step += timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        now = self._world.advance(step)
+        self.clear_cache()
+        return now
 
     # ----------------------------------------------------------------- the request path
     def fetch(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from . import catalog
-from .common import badge_urls, label_icons
+from .common import clan_badge, label_icons
 from .players import bb_league_obj, league_obj, player_house, tier_obj
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def clan_obj(world: World, clan: Clan, *, with_members: bool = True) -> dict:
         out["location"] = location_obj(world, clan.location_id)
     out.update({
         "isFamilyFriendly": clan.family_friendly,
-        "badgeUrls": badge_urls(world.seed, clan.tag),
+        "badgeUrls": clan_badge(world.seed, clan),
         "clanLevel": clan.level,
         "clanPoints": clan.points,
         "clanBuilderBasePoints": clan.bb_points,
@@ -76,16 +76,19 @@ def clan_obj(world: World, clan: Clan, *, with_members: bool = True) -> dict:
                       "iconUrls": label_icons(lid)} for lid in clan.labels]
     out["requiredBuilderBaseTrophies"] = clan.required_trophies // 2
     out["requiredTownhallLevel"] = clan.required_th
-    hall = clan.capital_hall
-    out["clanCapital"] = {"capitalHallLevel": hall, "districts": [
-        {"id": did, "name": name,
-         "districtHallLevel": hall if i == 0 else max(1, min(5, hall // 2))}
-        for i, (did, name) in enumerate(catalog.DISTRICTS[:max(1, min(9, hall - 1))])
-    ]}
+    out["clanCapital"] = {"capitalHallLevel": clan.capital_hall,
+                          "districts": capital_districts(clan.capital_hall)}
     if clan.language is not None:
         lid, name, code = clan.language
         out["chatLanguage"] = {"id": lid, "name": name, "languageCode": code}
     return out
+
+
+def capital_districts(hall: int) -> list[dict]:
+    """Return the districts of a clan capital whose capital hall is at level ``hall``."""
+    return [{"id": did, "name": name,
+             "districtHallLevel": hall if i == 0 else max(1, min(5, hall // 2))}
+            for i, (did, name) in enumerate(catalog.DISTRICTS[:max(1, min(9, hall - 1))])]
 
 
 def _named(table: list[tuple[int, str]], league_id: int) -> dict:

@@ -96,6 +96,12 @@ def badge_urls(seed: int, key: object) -> dict[str, str]:
             for size, px in (("small", 70), ("large", 512), ("medium", 200))}
 
 
+def clan_badge(seed: int, clan: object) -> dict[str, str]:
+    """Return the ``badgeUrls`` of one of the world's clans (drawn from its ``badge_key``,
+    its tag until the clan changes its badge)."""
+    return badge_urls(seed, getattr(clan, "badge_key", None) or clan.tag)
+
+
 def league_icons(league_id: int) -> dict[str, str]:
     """Return the ``iconUrls`` of a home-village league."""
     icon = LEAGUE_ICONS.get(league_id) or fake_hash("league", league_id)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import catalog, names
 from .common import (
     KIND_GROUP,
     KIND_RANKED,
-    badge_urls,
+    clan_badge,
     fmt_time,
     label_icons,
     league_icons,
@@ -109,11 +110,7 @@ def ranked_tag(world: World, index: int) -> str:
 
 def league_for(trophies: int) -> tuple[int, str]:
     """Return the home-village (legacy) league ``(id, name)`` for a trophy count."""
-    pos = 0
-    for i, floor in enumerate(catalog.LEAGUE_FLOORS):
-        if trophies >= floor:
-            pos = i
-    return catalog.LEAGUES[pos]
+    return catalog.LEAGUES[max(0, bisect.bisect_right(catalog.LEAGUE_FLOORS, trophies) - 1)]
 
 
 def league_obj(trophies: int) -> dict:
@@ -158,7 +155,7 @@ def clan_stub(world: World, clan_index: int) -> dict:
         "tag": clan.tag,
         "name": clan.name,
         "clanLevel": clan.level,
-        "badgeUrls": badge_urls(world.seed, clan.tag),
+        "badgeUrls": clan_badge(world.seed, clan),
     }
 
 
@@ -188,8 +185,9 @@ def _group_count(world: World) -> int:
     return max(1, len(world.players) // 20)
 
 
-def player_profile(world: World, m: Member) -> dict:
-    """Return the full ``/players/{tag}`` payload of ``m``."""
+def player_profile(world: World, m: Member, *, overlay: bool = True) -> dict:
+    """Return the full ``/players/{tag}`` payload of ``m`` (with ``overlay``, and once the
+    world has been advanced, with what life changed in it)."""
     seed = world.seed
     r = rng(seed, "profile", m.tag)
     frac = min(1.0, max(0.15, (m.th - 5) / 13))
@@ -254,6 +252,10 @@ def player_profile(world: World, m: Member) -> dict:
     body["troops"] = troops
     body["heroes"], body["heroEquipment"] = _heroes(m, r, frac)
     body["spells"] = _items(r, catalog.SPELLS, frac, min(1.0, max(0.1, (m.th - 4) / 13)), "home")
+    if overlay and world.life is not None:
+        from .growth import overlay as lay_over
+
+        lay_over(world, m, body)
     return body
 
 
@@ -343,10 +345,21 @@ def _heroes(m: Member, r, frac: float) -> tuple[list[dict], list[dict]]:
 
 
 def battle_log(world: World, m: Member) -> dict:
-    """Return the ``/players/{tag}/battlelog`` payload of ``m``."""
-    r = rng(world.seed, "battlelog", m.tag, world.league_week_start().isoformat())
+    """Return the ``/players/{tag}/battlelog`` payload of ``m``: once the world has been
+    advanced, its battles since the start on top of the log it had then."""
+    if world.life is None or m.tag not in world.life.facts0:
+        return {"items": _generated_log(world, m, world.now)}
+    from .growth import BATTLE_LOG_LENGTH, battle_items
+
+    items = battle_items(world, m) + _generated_log(world, m, world.start)
+    return {"items": items[:BATTLE_LOG_LENGTH]}
+
+
+def _generated_log(world: World, m: Member, now: datetime) -> list[dict]:
+    """Return a battle log of ``m`` drawn from the seed, as it stood at ``now``."""
+    r = rng(world.seed, "battlelog", m.tag, world.league_week_start(0, now).isoformat())
     items = []
-    moment = world.now - timedelta(minutes=r.randint(5, 90))
+    moment = now - timedelta(minutes=r.randint(5, 90))
     for _ in range(r.randint(8, 25)):
         opponent = world.players[r.randrange(len(world.players))]
         attack = r.random() < 0.55
@@ -384,7 +397,7 @@ def battle_log(world: World, m: Member) -> dict:
             }
         )
         moment -= timedelta(minutes=r.randint(10, 300))
-    return {"items": items}
+    return items
 
 
 def league_history(world: World, m: Member) -> dict:

@@ -68,6 +68,15 @@ def _raid(r, attackers: list[tuple[str, str]], hall: int, budget: dict[str, int]
     return entry, counts, loot, total_attacks
 
 
+def _raiders(world: World, clan: Clan) -> list:
+    """Return the clan's raiders: its members as they were at the world's start (the raid
+    seasons shown then do not change as members come and go)."""
+    if world.life is None:
+        return clan.members
+    start = [m for m in world.life.facts0.values() if m.clan == clan.index]
+    return start or clan.members
+
+
 def raid_seasons(world: World, clan: Clan) -> list[dict]:
     """Return the clan's capital raid seasons, newest first.
 
@@ -76,13 +85,17 @@ def raid_seasons(world: World, clan: Clan) -> list[dict]:
     """
     count = SEASONS_MAIN if clan.index == 0 else SEASONS_OTHER
     seasons = []
+    clan_raiders = _raiders(world, clan)
     for k in range(count):
         start = world.raid_weekend_start(k)
         end = start + timedelta(days=3)
         ongoing = end > world.now
+        # a weekend begun by the world's start is drawn as it stood then, so what it showed
+        # stays the same as the world lives on
+        drawn_ongoing = start <= world.start < end if start <= world.start else ongoing
         r = rng(world.seed, "raid", clan.tag, start.isoformat())
-        roster = [(m.tag, m.name) for m in clan.members if r.random() < 0.8] or \
-            [(clan.members[0].tag, clan.members[0].name)]
+        roster = [(m.tag, m.name) for m in clan_raiders if r.random() < 0.8] or \
+            [(clan_raiders[0].tag, clan_raiders[0].name)]
         bonus = {tag: int(r.random() < 0.3) for tag, _ in roster}
         budget = {tag: 5 + bonus[tag] for tag, _ in roster}
         attack_log, counts, loot = [], {}, {}
@@ -93,7 +106,8 @@ def raid_seasons(world: World, clan: Clan) -> list[dict]:
             index = r.randrange(10**9)
             ftag = make_tag(world.seed, KIND_FOREIGN_CLAN, index)
             hall = r.randint(4, 10)
-            entry, c, lt, total = _raid(r, roster, hall, budget, finished=not ongoing or n < 2)
+            entry, c, lt, total = _raid(r, roster, hall, budget,
+                                        finished=not drawn_ongoing or n < 2)
             if not entry["districts"]:
                 break
             attack_log.append({"defender": {"tag": ftag, "name": names.clan_name(r),
@@ -107,12 +121,13 @@ def raid_seasons(world: World, clan: Clan) -> list[dict]:
             destroyed_total += entry["districtsDestroyed"]
             raids_completed += entry["districtsDestroyed"] == entry["districtCount"]
         defense_log = []
-        for _ in range(r.randint(1 if ongoing else 2, 5)):
+        for _ in range(r.randint(1 if drawn_ongoing else 2, 5)):
             index = r.randrange(10**9)
             ftag = make_tag(world.seed, KIND_FOREIGN_CLAN, index)
             raiders = [(make_tag(world.seed, KIND_FOREIGN_PLAYER, (index * 50 + i) % 14**8),
                         names.player_name(r)) for i in range(r.randint(15, 40))]
-            entry, _, _, _ = _raid(r, raiders, clan.capital_hall, None, finished=not ongoing)
+            entry, _, _, _ = _raid(r, raiders, clan.capital_hall, None,
+                                   finished=not drawn_ongoing)
             defense_log.append({"attacker": {"tag": ftag, "name": names.clan_name(r),
                                              "level": r.randint(3, 30),
                                              "badgeUrls": badge_urls(world.seed, ftag)}, **entry})

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import catalog
 from .clans import location_obj
-from .common import badge_urls, label_icons, league_icons, tier_icons
+from .common import clan_badge, label_icons, league_icons, tier_icons
 from .players import league_obj, ranked_member, ranked_tag, tier_obj
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _clan_row(world: World, clan: Clan, rank: int, points_key: str, points: int)
     row: dict = {"tag": clan.tag, "name": clan.name}
     if clan.location_id is not None:
         row["location"] = location_obj(world, clan.location_id)
-    row.update({"badgeUrls": badge_urls(world.seed, clan.tag), "clanLevel": clan.level,
+    row.update({"badgeUrls": clan_badge(world.seed, clan), "clanLevel": clan.level,
                 "members": len(clan.members)})
     row[points_key] = points
     row.update({"rank": rank, "previousRank": rank + (clan.index % 5) - 2 if rank > 2 else rank})
@@ -107,7 +107,7 @@ def _clan_ref(world: World, m: Member) -> dict | None:
     clan = world.clan_of(m)
     if clan is None:
         return None
-    return {"tag": clan.tag, "name": clan.name, "badgeUrls": badge_urls(world.seed, clan.tag)}
+    return {"tag": clan.tag, "name": clan.name, "badgeUrls": clan_badge(world.seed, clan)}
 
 
 def player_rankings(world: World, location: int | None, builder_base: bool) -> list[dict]:

@@ -56,6 +56,12 @@ def error_response(status: int, reason: str, message: str,
     return DemoResponse(status, headers(max_age), {"reason": reason, "message": message})
 
 
+def maintenance_response() -> DemoResponse:
+    """Return the 503 ``inMaintenance`` answer."""
+    return error_response(503, "inMaintenance",
+                          "API is currently in maintenance, please come back later")
+
+
 def route(world: World, method: str, path: str, query: dict[str, str],
           body: bytes | None) -> DemoResponse:
     """Answer ``method path?query`` in ``world``; see :meth:`World.handle`."""
@@ -72,6 +78,8 @@ def route(world: World, method: str, path: str, query: dict[str, str],
     op, raw_params = found
     params = {k: unquote(v) for k, v in raw_params.items()}
     max_age = None if op.method == "POST" else CACHE_SECONDS.get(op.name, DEFAULT_CACHE_SECONDS)
+    if world.in_maintenance():
+        return maintenance_response()
     try:
         payload = _HANDLERS[op.name](world, op, params, query, body)
     except ApiError as err:

@@ -7,12 +7,15 @@ benchmarks; ``cocframes demo serve`` runs :func:`serve` in the foreground.
 from __future__ import annotations
 
 import contextlib
+import math
+import re
 import signal
 import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Collection
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -127,6 +130,9 @@ class DemoServer:
             :meth:`Portal.check_api_token` (403 ``accessDenied.invalidIp`` for a key bound to
             other IPs). Portal requests bypass faults, maintenance, rate limits and
             :meth:`stats`.
+        speed: when given, the world's clock follows the wall clock ``speed`` times faster
+            from the moment the server starts (it moves on before each answer, never back),
+            and ``Cache-Control: max-age`` is divided by ``speed`` (rounded up, at least 1).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
@@ -134,8 +140,12 @@ class DemoServer:
     def __init__(self, world: World | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  latency: float = 0.0, rate_limit: float | None = None, burst: int = 10,
                  maintenance: bool = False, tokens: Collection[str] | None = None,
-                 portal: Portal | None = None) -> None:
+                 portal: Portal | None = None, speed: float | None = None) -> None:
+        if speed is not None and not speed > 0:
+            raise ValueError(f"speed must be a positive number, not {speed!r}")
         self.world = world if world is not None else World()
+        self.speed = speed
+        self._clock_start: tuple[float, datetime] | None = None
         self.host, self.port = host, port
         self.latency = latency
         self.rate_limit, self.burst = rate_limit, burst
@@ -168,6 +178,7 @@ class DemoServer:
         if self._httpd is not None:
             return self
         self._stopping.clear()
+        self._clock_start = (time.monotonic(), self.world.now)
         self._httpd = _HTTPServer((self.host, self.port), self)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever,
@@ -289,24 +300,51 @@ class DemoServer:
             return error_response(404, "notFound", f"Invalid path: {parts.path}")
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         try:
-            return self.world.handle(method, parts.path[3:], query, body)
+            with self.world.lock:
+                self._follow_wall_clock()
+                answer = self.world.handle(method, parts.path[3:], query, body)
         except Exception as exc:  # a bug in the world must not kill the connection
             self._count("errors")
             return error_response(500, "unknownException", f"{type(exc).__name__}: {exc}")
+        return self._scaled(answer)
+
+    def _follow_wall_clock(self) -> None:
+        """With a ``speed``, move the world's clock to where the wall clock says it is."""
+        if self.speed is None or self._clock_start is None:
+            return
+        wall, world_start = self._clock_start
+        target = world_start + timedelta(seconds=(time.monotonic() - wall) * self.speed)
+        if target > self.world.now:
+            self.world.advance_to(target)
+
+    def _scaled(self, answer: DemoResponse) -> DemoResponse:
+        """Return ``answer`` with its ``max-age`` divided by the ``speed``."""
+        control = answer.headers.get("Cache-Control")
+        if self.speed is None or control is None:
+            return answer
+        age = re.search(r"max-age=(\d+)", control)
+        if age is not None:
+            scaled = max(1, math.ceil(int(age.group(1)) / self.speed))
+            answer.headers["Cache-Control"] = control.replace(age.group(0), f"max-age={scaled}")
+        return answer
 
 
 def serve(port: int = 8080, *, latency: float = 0.0, rate_limit: float | None = None,
-          burst: int = 10, maintenance: bool = False) -> None:
+          burst: int = 10, maintenance: bool = False, speed: float | None = None) -> None:
     """Serve the demo world on 127.0.0.1:``port`` in the foreground until Ctrl-C.
 
-    Prints the base URL to use as ``COCFRAMES_BASE_URL``. Returns when interrupted.
+    Prints the base URL to use as ``COCFRAMES_BASE_URL``. Returns when interrupted. With
+    ``speed``, the world lives ``speed`` times faster than the wall clock.
     """
     _stop_on_signals()
     server = DemoServer(port=port, latency=latency, rate_limit=rate_limit, burst=burst,
-                        maintenance=maintenance).start()
+                        maintenance=maintenance, speed=speed).start()
     try:  # from here on, Ctrl-C at any moment stops the server
         print(f"cocframes demo server at {server.base_url}  (Ctrl-C to stop)", flush=True)
         print(f"main demo clan: {server.world.clan_tag}", flush=True)
+        if speed is not None:
+            print(f"the world's clock runs {speed:g}x faster than the wall clock, from "
+                  f"{server.world.now:%Y-%m-%d %H:%M} UTC", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

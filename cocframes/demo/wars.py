@@ -6,18 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import names
+from . import names, schedule
 from .common import (
     KIND_FOREIGN_CLAN,
     KIND_FOREIGN_PLAYER,
     KIND_WAR,
     badge_urls,
+    clan_badge,
     fmt_time,
     make_tag,
     parse_tag,
     rng,
 )
-from .world import CWL_CLANS, MAIN, NOT_IN_WAR, PRIVATE, WAR_OPPONENT
+from .world import CWL_CLANS, MAIN, PRIVATE, WAR_OPPONENT
 
 if TYPE_CHECKING:
     from .world import Clan, World
@@ -43,7 +44,7 @@ def clan_side(world: World, clan: Clan, size: int, key: object) -> Side:
     r = rng(world.seed, "lineup", clan.tag, key)
     pool = sorted(clan.members, key=lambda m: (-(m.th + r.random() * 2), m.index))[:size]
     lineup = [(m.tag, m.name, m.th) for m in pool]
-    return Side(clan.tag, clan.name, clan.level, badge_urls(world.seed, clan.tag), lineup)
+    return Side(clan.tag, clan.name, clan.level, clan_badge(world.seed, clan), lineup)
 
 
 def foreign_side(world: World, key: object, size: int, strength: float) -> Side:
@@ -66,38 +67,81 @@ def _outcome(r, attacker_th: int, defender_th: int) -> tuple[int, int]:
     return stars, destruction
 
 
-def build_war(world: World, key: object, a: Side, b: Side, *, state: str, prep: datetime,
-              start: datetime, end: datetime, attacks_per_member: int, cwl: bool) -> dict:
-    """Return a ``ClanWar`` payload between sides ``a`` (``clan``) and ``b`` (``opponent``).
+def _target(r, slot: int, n_other: int, hit: set[int]) -> int:
+    target = max(0, min(n_other - 1, slot + r.randint(-3, 2)))
+    while target in hit and len(hit) < n_other:
+        target = (target + 1) % n_other
+    hit.add(target)
+    return target
 
-    Attacks are generated for the part of the battle day before the world's ``now``; attack
-    orders, best opponent attacks and the clan totals are consistent with them.
+
+Attack = tuple[float, int, int, int, int, int, int, bool]
+
+
+def attack_plan(world: World, key: object, a: Side, b: Side, attacks_per_member: int,
+                frozen: float) -> list[Attack]:
+    """Return every attack of a war, shown yet or not, in the order they are made:
+    ``(time fraction of the battle day, side, attacker slot, defender slot, stars,
+    destruction, duration, shown at the start)``.
+
+    The attacks made before ``frozen`` (the battle day's fraction gone at the world's start)
+    are drawn as the demo world always drew them; each later one is drawn from its own
+    seed, so the attacks shown at one moment stay the same at every later moment.
     """
     r = rng(world.seed, "war", key)
-    if state == "inWar":
-        progress = max(0.0, min(1.0, (world.now - start) / (end - start)))
-    else:
-        progress = 1.0 if state == "warEnded" else 0.0
-    events = []  # (time fraction, side, attacker slot, defender slot, stars, destruction, dur)
+    events: list[Attack] = []
+    late, hits = [], {}
     for side_no, (own, other) in enumerate(((a, b), (b, a))):
         n_other = len(other.lineup)
         for slot, (_, _, th) in enumerate(own.lineup):
-            hit: set[int] = set()
+            hit = hits.setdefault((side_no, slot), set())
             for k in range(attacks_per_member):
                 when = r.random() ** 1.5  # fraction of the battle day, front-loaded
-                if r.random() > (0.93 if k == 0 else 0.8) or when >= progress:
+                if r.random() > (0.93 if k == 0 else 0.8):
                     continue
-                target = max(0, min(n_other - 1, slot + r.randint(-3, 2)))
-                while target in hit and len(hit) < n_other:
-                    target = (target + 1) % n_other
-                hit.add(target)
+                if when >= frozen:
+                    late.append((side_no, slot, k, when))
+                    continue
+                target = _target(r, slot, n_other, hit)
                 stars, destruction = _outcome(r, th, other.lineup[target][2])
                 events.append((when, side_no, slot, target, stars, destruction,
-                               r.randint(40, 180)))
+                               r.randint(40, 180), True))
+    for side_no, slot, k, when in late:
+        own, other = (a, b) if side_no == 0 else (b, a)
+        lr = rng(world.seed, "war", key, side_no, slot, k)
+        target = _target(lr, slot, len(other.lineup), hits[(side_no, slot)])
+        stars, destruction = _outcome(lr, own.lineup[slot][2], other.lineup[target][2])
+        events.append((when, side_no, slot, target, stars, destruction, lr.randint(40, 180),
+                       False))
     events.sort()
+    return events
+
+
+def attack_moment(world: World, start: datetime, end: datetime, when: float) -> datetime:
+    """Return when an attack made ``when`` into the battle day appears (after the world's
+    start for the attacks not shown then)."""
+    return max(start + (end - start) * when, world.start + timedelta(microseconds=1))
+
+
+def frozen_progress(world: World, start: datetime, end: datetime) -> float:
+    """Return the fraction of the battle day ``start``-``end`` gone at the world's start."""
+    return max(0.0, min(1.0, (world.start - start) / (end - start)))
+
+
+def build_war(world: World, key: object, a: Side, b: Side, *, prep: datetime,
+              start: datetime, end: datetime, attacks_per_member: int, cwl: bool) -> dict:
+    """Return a ``ClanWar`` payload between sides ``a`` (``clan``) and ``b`` (``opponent``)
+    as it stands at the world's ``now``.
+
+    The attacks are those of :func:`attack_plan` made by ``now``; attack orders, best
+    opponent attacks and the clan totals are consistent with them.
+    """
+    state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
+    plan = attack_plan(world, key, a, b, attacks_per_member, frozen_progress(world, start, end))
+    events = [e for e in plan if e[7] or attack_moment(world, start, end, e[0]) <= world.now]
     attacks_by = {0: {}, 1: {}}
     received = {0: {}, 1: {}}
-    for order, (_, side_no, slot, target, stars, destruction, dur) in enumerate(events, 1):
+    for order, (_, side_no, slot, target, stars, destruction, dur, _) in enumerate(events, 1):
         own, other = (a, b) if side_no == 0 else (b, a)
         attack = {"attackerTag": own.lineup[slot][0], "defenderTag": other.lineup[target][0],
                   "stars": stars, "destructionPercentage": destruction, "order": order,
@@ -151,44 +195,26 @@ def not_in_war() -> dict:
     return {"state": "notInWar", "clan": dict(stub), "opponent": dict(stub)}
 
 
-def _main_war_times(world: World) -> tuple[datetime, datetime, datetime]:
-    start = world.now - timedelta(hours=6, minutes=12)
-    return start - timedelta(hours=23), start, start + timedelta(hours=24)
-
-
 def current_war(world: World, clan: Clan) -> dict | None:
     """Return the ``/clans/{tag}/currentwar`` payload, or ``None`` when access is denied."""
     if clan.index == PRIVATE:
         return None
-    if clan.index == NOT_IN_WAR:
+    if clan.index not in schedule.war_clans(world):
         return not_in_war()
-    if clan.index in (MAIN, WAR_OPPONENT):
-        prep, start, end = _main_war_times(world)
-        main = clan_side(world, world.clans[MAIN], 15, "current")
-        rival = clan_side(world, world.clans[WAR_OPPONENT], 15, "current")
-        war = build_war(world, "current-main", main, rival, state="inWar", prep=prep,
-                        start=start, end=end, attacks_per_member=2, cwl=False)
-        if clan.index == WAR_OPPONENT:
-            war["clan"], war["opponent"] = war["opponent"], war["clan"]
-        return war
-    kind = clan.index % 3
-    if kind == 2 or (not clan.war_log_public and kind == 1):
-        return not_in_war()
-    r = rng(world.seed, "other-war", clan.index)
-    size = min(len(clan.members) // 5 * 5, r.choice((10, 15, 20, 25, 30))) or 5
-    own = clan_side(world, clan, size, "current")
-    other = foreign_side(world, ("current", clan.index), size, r.uniform(0.4, 0.9))
-    if kind == 0:  # preparation day
-        prep = world.now - timedelta(hours=r.randint(1, 20))
-        start = prep + timedelta(hours=23)
-        state = "preparation"
-    else:  # ended a few hours ago
-        start = world.now - timedelta(hours=24 + r.randint(1, 20))
-        prep = start - timedelta(hours=23)
-        state = "warEnded"
-    return build_war(world, ("current", clan.index), own, other, state=state, prep=prep,
-                     start=start, end=start + timedelta(hours=24), attacks_per_member=2,
-                     cwl=False)
+    k = schedule.war_index_at(world, clan.index, world.now)
+    war = scheduled_war(world, clan.index, k)
+    if clan.index == WAR_OPPONENT and k == 0:
+        war["clan"], war["opponent"] = war["opponent"], war["clan"]
+    return war
+
+
+def scheduled_war(world: World, ci: int, k: int) -> dict:
+    """Return war ``k`` of clan ``ci``'s schedule as it stands at ``now`` (for the main war
+    0, seen from the main clan)."""
+    times = schedule.war_times(world, ci, k)
+    own, other = schedule.war_sides(world, ci, k)
+    return build_war(world, schedule.war_key(ci, k), own, other, prep=times.prep,
+                     start=times.start, end=times.end, attacks_per_member=2, cwl=False)
 
 
 def war_log(world: World, clan: Clan) -> list[dict] | None:
@@ -197,8 +223,8 @@ def war_log(world: World, clan: Clan) -> list[dict] | None:
         return None
     r = rng(world.seed, "warlog", clan.index)
     count = 60 if clan.index == MAIN else 15 + clan.index
-    end = _main_war_times(world)[0] - timedelta(hours=r.randint(2, 30))
-    badge = badge_urls(world.seed, clan.tag)
+    end = schedule.war_times(world, MAIN, 0).prep - timedelta(hours=r.randint(2, 30))
+    badge = clan_badge(world.seed, clan)
     items = []
     for k in range(count):
         if k % 9 == 4:  # a Clan War League summary entry, as the real log shows them
@@ -242,8 +268,8 @@ def war_log(world: World, clan: Clan) -> list[dict] | None:
 
 # ---------------------------------------------------------------------- Clan War League
 def _cwl_start(world: World) -> datetime:
-    """Preparation start of round 1 (round 5 is in its battle day at ``now``)."""
-    return world.now - timedelta(hours=29, minutes=12) - timedelta(days=4)
+    """Preparation start of round 1 (round 5 is in its battle day at the world's start)."""
+    return world.start - timedelta(hours=29, minutes=12) - timedelta(days=4)
 
 
 def cwl_pairings() -> list[list[tuple[int, int]]]:
@@ -254,6 +280,12 @@ def cwl_pairings() -> list[list[tuple[int, int]]]:
         rounds.append([(teams[i], teams[-1 - i]) for i in range(len(teams) // 2)])
         teams = [teams[0], teams[-1], *teams[1:-1]]
     return rounds
+
+
+def round_times(world: World, rnd: int) -> schedule.WarTimes:
+    """Return the times of CWL round ``rnd`` (0-based)."""
+    prep = _cwl_start(world) + timedelta(days=rnd)
+    return schedule.WarTimes(prep, prep + timedelta(days=1), prep + timedelta(days=2))
 
 
 def _round_state(world: World, rnd: int) -> tuple[str | None, datetime, datetime, datetime]:
@@ -289,11 +321,27 @@ def league_group(world: World, clan: Clan) -> dict | None:
     for ci in CWL_CLANS:
         c = world.clans[ci]
         clans.append({"tag": c.tag, "name": c.name, "clanLevel": c.level,
-                      "badgeUrls": badge_urls(world.seed, c.tag),
-                      "members": [{"tag": m.tag, "name": m.name, "townHallLevel": m.th}
-                                  for m in c.members]})
-    return {"state": "inWar", "season": world.now.strftime("%Y-%m"), "clans": clans,
-            "rounds": rounds}
+                      "badgeUrls": clan_badge(world.seed, c),
+                      "members": cwl_roster(world, ci)})
+    ended = _round_state(world, CWL_ROUNDS - 1)[0] == "warEnded"
+    return {"state": "ended" if ended else "inWar", "season": world.start.strftime("%Y-%m"),
+            "clans": clans, "rounds": rounds}
+
+
+def cwl_roster(world: World, ci: int) -> list[dict]:
+    """Return the CWL roster of clan ``ci`` (its members when the world started)."""
+    return schedule.frozen(world, ("cwl-roster", ci), lambda: [  # type: ignore[return-value]
+        {"tag": m.tag, "name": m.name, "townHallLevel": m.th} for m in world.clans[ci].members])
+
+
+def cwl_sides(world: World, rnd: int, pair: int) -> tuple[Side, Side]:
+    """Return the two sides of pair ``pair`` in CWL round ``rnd``."""
+    def draw() -> tuple[Side, Side]:
+        x, y = cwl_pairings()[rnd][pair]
+        return (clan_side(world, world.clans[CWL_CLANS[x]], CWL_TEAM, ("cwl", rnd)),
+                clan_side(world, world.clans[CWL_CLANS[y]], CWL_TEAM, ("cwl", rnd)))
+
+    return schedule.frozen(world, ("cwl", rnd, pair), draw)  # type: ignore[return-value]
 
 
 def cwl_war(world: World, war_tag: str) -> dict | None:
@@ -305,8 +353,6 @@ def cwl_war(world: World, war_tag: str) -> dict | None:
     state, prep, start, end = _round_state(world, rnd)
     if state is None:
         return None
-    x, y = cwl_pairings()[rnd][pair]
-    a = clan_side(world, world.clans[CWL_CLANS[x]], CWL_TEAM, ("cwl", rnd))
-    b = clan_side(world, world.clans[CWL_CLANS[y]], CWL_TEAM, ("cwl", rnd))
-    return build_war(world, ("cwl", rnd, pair), a, b, state=state, prep=prep, start=start,
-                     end=end, attacks_per_member=1, cwl=True)
+    a, b = cwl_sides(world, rnd, pair)
+    return build_war(world, ("cwl", rnd, pair), a, b, prep=prep, start=start, end=end,
+                     attacks_per_member=1, cwl=True)

@@ -7,6 +7,7 @@ demand by the sibling modules from the same seed, so construction stays fast.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -14,6 +15,7 @@ from functools import cached_property
 
 from . import catalog, names
 from .common import KIND_CLAN, KIND_PLAYER, make_tag, mix, parse_tag, rng
+from .life import Happening
 
 DEMO_BASE_URL = "https://demo.cocframes.invalid/v1"
 
@@ -66,6 +68,7 @@ class Clan:
     war_league: int
     capital_league: int
     members: list[Member] = field(default_factory=list)
+    badge_key: str | None = None  # what the badge is drawn from (the tag until it changes)
 
     @property
     def points(self) -> int:
@@ -113,14 +116,14 @@ MAIN, PRIVATE, NOT_IN_WAR, WAR_OPPONENT = 0, 1, 2, 3
 CWL_CLANS = (0, 4, 5, 6, 7, 8, 9, 10)
 CLANLESS_PLAYERS = 40
 RANKED_PLAYERS = 30_000  # players of the rankings, fetchable by tag (profiles from the tag)
-_DESCRIPTIONS = (
+DESCRIPTIONS = (
     "Active war clan. Donate, attack twice, have fun!",
     "CWL every month ⚔️ Clan games 4000+ | be active",
     "Friendly clan for everyone. French & English 🇫🇷",
     "Max donations, weekly wars, relaxed vibes.",
     "Trophy pushing family. Legends welcome 👑",
 )
-_WAR_FREQUENCY = (
+WAR_FREQUENCIES = (
     "always",
     "moreThanOncePerWeek",
     "oncePerWeek",
@@ -138,6 +141,10 @@ class World:
         now: the world's present (UTC); defaults to the current UTC time truncated to the hour.
             Wars, raid weekends and seasons are placed around it.
 
+    The world stands still until :meth:`advance` or :meth:`advance_to` moves its clock: its
+    members then donate, battle, upgrade, join and leave, its wars go on (see :mod:`.life`),
+    and every change is kept in :attr:`record`.
+
     Attributes:
         clan_tag: the main demo clan (in war, public war log, in a CWL group).
         private_clan_tag: a clan whose war log is private (war endpoints answer 403).
@@ -147,6 +154,11 @@ class World:
         player_tags: every clan member and clanless player (ranking players are fetchable
             too but not listed).
         cwl_clan_tags: the 8 clans of the main clan's CWL group.
+        start: the world's time when it was built.
+        now: the world's present.
+        lock: held while the world answers a request or moves on (servers answer from
+            several threads).
+        record: every change since :attr:`start`, one :class:`Happening` each, in time order.
     """
 
     def __init__(self, seed: int = 7, now: datetime | None = None) -> None:
@@ -156,6 +168,11 @@ class World:
         elif now.tzinfo is None:
             now = now.replace(tzinfo=timezone.utc)
         self.now = now.astimezone(timezone.utc)
+        self.start = self.now
+        self.lock = threading.RLock()
+        self.record: list[Happening] = []
+        self.life = None  # the moving parts (a life.Life), made by the first advance
+        self.frozen: dict[object, object] = {}  # war lineups and rosters, fixed once drawn
         self.clans: list[Clan] = []
         self.players: list[Member] = []
         self._build()
@@ -185,9 +202,9 @@ class World:
                 name=name or names.clan_name(r),
                 level=level,
                 location_id=location_by_code[code] if code else None,
-                description=None if ci == NOT_IN_WAR else r.choice(_DESCRIPTIONS),
+                description=None if ci == NOT_IN_WAR else r.choice(DESCRIPTIONS),
                 type=r.choice(("open", "inviteOnly", "inviteOnly", "closed")),
-                war_frequency="always" if ci in CWL_CLANS else r.choice(_WAR_FREQUENCY),
+                war_frequency="always" if ci in CWL_CLANS else r.choice(WAR_FREQUENCIES),
                 labels=[catalog.CLAN_LABELS[i][0] for i in labels],
                 war_log_public=public,
                 language=r.choice(catalog.LANGUAGES) if r.random() < 0.8 else None,
@@ -277,25 +294,71 @@ class World:
         """Locations by id."""
         return {loc[0]: loc for loc in catalog.LOCATIONS}
 
-    def raid_weekend_start(self, weeks_ago: int = 0) -> datetime:
-        """Return the Friday 07:00 UTC start of the latest raid weekend started before now,
-        ``weeks_ago`` weekends back."""
-        days = (self.now.weekday() - 4) % 7
-        friday = (self.now - timedelta(days=days)).replace(
+    def raid_weekend_start(self, weeks_ago: int = 0, moment: datetime | None = None) -> datetime:
+        """Return the Friday 07:00 UTC start of the latest raid weekend started before
+        ``moment`` (default: now), ``weeks_ago`` weekends back."""
+        moment = self.now if moment is None else moment
+        days = (moment.weekday() - 4) % 7
+        friday = (moment - timedelta(days=days)).replace(
             hour=7, minute=0, second=0, microsecond=0
         )
-        if friday > self.now:
+        if friday > moment:
             friday -= timedelta(days=7)
         return friday - timedelta(weeks=weeks_ago)
 
-    def league_week_start(self, weeks_ago: int = 0) -> datetime:
-        """Return the Monday 05:00 UTC start of the ranked-league week, ``weeks_ago`` back."""
-        monday = (self.now - timedelta(days=self.now.weekday())).replace(
+    def league_week_start(self, weeks_ago: int = 0, moment: datetime | None = None) -> datetime:
+        """Return the Monday 05:00 UTC start of the ranked-league week containing ``moment``
+        (default: now), ``weeks_ago`` weeks back."""
+        moment = self.now if moment is None else moment
+        monday = (moment - timedelta(days=moment.weekday())).replace(
             hour=5, minute=0, second=0, microsecond=0
         )
-        if monday > self.now:
+        if monday > moment:
             monday -= timedelta(days=7)
         return monday - timedelta(weeks=weeks_ago)
+
+    # ----------------------------------------------------------------- time
+    def advance(self, delta: timedelta | float) -> datetime:
+        """Move the world's clock on by ``delta`` (a timedelta or seconds) and return ``now``.
+
+        Raises:
+            ValueError: ``delta`` is negative.
+        """
+        seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
+        if seconds < 0:
+            raise ValueError(f"cannot advance the world backwards ({seconds} s)")
+        with self.lock:
+            return self.advance_to(self.now + timedelta(seconds=seconds))
+
+    def advance_to(self, moment: datetime) -> datetime:
+        """Live until ``moment`` (naive: UTC) and return ``now``. The world reached is the
+        same whatever steps led to it.
+
+        Raises:
+            ValueError: ``moment`` is earlier than ``now``.
+        """
+        from .life import live_until
+
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(timezone.utc)
+        with self.lock:
+            if moment < self.now:
+                raise ValueError(f"cannot go back in time: {moment} is before now ({self.now})")
+            live_until(self, moment)
+            return self.now
+
+    def in_maintenance(self, moment: datetime | None = None) -> bool:
+        """Return whether the API is in maintenance at ``moment`` (default: now)."""
+        moment = self.now if moment is None else moment
+        return any(a <= moment < b for a, b in self.maintenance_windows(moment, moment))
+
+    def maintenance_windows(self, start: datetime, end: datetime) -> list[tuple[datetime,
+                                                                                  datetime]]:
+        """Return the maintenance windows ``(start, end)`` that overlap ``[start, end]``."""
+        from .timeline import maintenance_windows
+
+        return maintenance_windows(self, start, end)
 
     # ----------------------------------------------------------------- requests
     def handle(
@@ -318,7 +381,8 @@ class World:
         """
         from .router import route
 
-        return route(self, method, path, dict(query or {}), body)
+        with self.lock:
+            return route(self, method, path, dict(query or {}), body)
 
 
 @dataclass

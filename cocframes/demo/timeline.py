@@ -1,0 +1,238 @@
+"""The demo world's scheduled moments: maintenance windows, season ends, war states and
+attacks, Clan War League rounds. Each happens at its exact time (see :func:`push_moments`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from . import growth, schedule, wars
+from .common import rng
+from .life import note
+from .world import CWL_CLANS, MAIN, WAR_OPPONENT
+
+if TYPE_CHECKING:
+    from .world import World
+
+Push = Callable[[datetime, tuple, Callable[[datetime], None]], None]
+FIRST_MAINTENANCE = timedelta(days=1)  # at least this long after the start
+MAINTENANCE_GAP = (5 * 1440, 8 * 1440)  # minutes between two windows' starts
+MAINTENANCE_LENGTH = (20, 40)  # minutes
+
+
+def maintenance_windows(world: World, start: datetime, end: datetime) -> list[tuple[datetime,
+                                                                                     datetime]]:
+    """Return the maintenance windows ``(begin, end)`` overlapping ``[start, end]``."""
+    out = []
+    begin = world.start + FIRST_MAINTENANCE + timedelta(
+        minutes=rng(world.seed, "maintenance-first").randint(0, 2 * 1440))
+    j = 0
+    while begin <= end:
+        r = rng(world.seed, "maintenance", j)
+        finish = begin + timedelta(minutes=r.randint(*MAINTENANCE_LENGTH))
+        if finish > start:
+            out.append((begin, finish))
+        begin += timedelta(minutes=r.randint(*MAINTENANCE_GAP))
+        j += 1
+    return out
+
+
+def season_ends(start: datetime, end: datetime) -> list[datetime]:
+    """Return the season ends (the 1st of a month, 08:00 UTC) in ``(start, end]``."""
+    out = []
+    moment = start.replace(day=1, hour=8, minute=0, second=0, microsecond=0)
+    while moment <= end:
+        if moment > start:
+            out.append(moment)
+        moment = (moment + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def freeze_at_start(world: World) -> None:
+    """Keep the lineups of the wars going on at the start and the CWL rosters."""
+    for ci in schedule.war_clans(world):
+        schedule.freeze_sides(world, ci, 0)
+    for ci in CWL_CLANS:
+        world.frozen[("cwl-roster", ci)] = wars.cwl_roster(world, ci)
+    for rnd in range(wars.CWL_ROUNDS):
+        if wars.round_times(world, rnd).prep <= world.start:
+            _freeze_round(world, rnd)
+
+
+def _freeze_round(world: World, rnd: int) -> None:
+    for pair in range(len(wars.cwl_pairings()[rnd])):
+        world.frozen[("cwl", rnd, pair)] = wars.cwl_sides(world, rnd, pair)
+
+
+def push_moments(world: World, begin: datetime, end: datetime, push: Push) -> None:
+    """Push every scheduled moment in ``(begin, end]`` (``push`` keeps only those)."""
+    for j, (a, b) in enumerate(maintenance_windows(world, begin, end)):
+        push(a, (0, 0, j, 0), lambda t: note(world, t, "maintenance_start"))
+        push(b, (0, 0, j, 1), lambda t: note(world, t, "maintenance_end"))
+    for moment in season_ends(begin, end):
+        push(moment, (0, 1), lambda t: _new_season(world, t))
+    for ci in schedule.war_clans(world):
+        k = schedule.war_index_at(world, ci, begin)
+        while (times := schedule.war_times(world, ci, k)).prep <= end:
+            _push_war(world, ci, k, times, begin, push)
+            k += 1
+    for rnd in range(wars.CWL_ROUNDS):
+        _push_round(world, rnd, begin, push)
+
+
+def _new_season(world: World, t: datetime) -> None:
+    old = (t - timedelta(days=1)).strftime("%Y-%m")
+    note(world, t, "season_start", None, None, "season", old, t.strftime("%Y-%m"))
+    growth.end_season(world, t)
+
+
+# ---------------------------------------------------------------------- wars
+def _records_attacks(ci: int, k: int) -> bool:
+    """The main war 0 is recorded once, by the main clan."""
+    return not (ci == WAR_OPPONENT and k == 0)
+
+
+def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes, begin: datetime,
+              push: Push) -> None:
+    tag = world.clans[ci].tag
+    order = (0, 2, ci, k)
+
+    def prepare(t: datetime) -> None:
+        schedule.freeze_sides(world, ci, k)
+        note(world, t, "war_new", tag, None, None, None, schedule.war_sides(world, ci, k)[1].tag)
+        note(world, t, "war_state", tag, None, "state", "warEnded", "preparation")
+        _push_attacks(world, ci, k, times, push)
+
+    def state(old: str, new: str) -> Callable[[datetime], None]:
+        return lambda t: note(world, t, "war_state", tag, None, "state", old, new)
+
+    if k > 0:
+        push(times.prep, (*order, 0), prepare)
+    push(times.start, (*order, 1), state("preparation", "inWar"))
+    push(times.end, (*order, 3), state("inWar", "warEnded"))
+    if _records_attacks(ci, k):
+        push(times.end, (*order, 4), lambda t: _end_war(world, ci, k, t))
+        if times.prep <= begin:
+            _push_attacks(world, ci, k, times, push)
+
+
+def _plan(world: World, key: object, a, b, apm: int, times: schedule.WarTimes) -> list:
+    plans = world.life.plans
+    if key not in plans:
+        plans[key] = wars.attack_plan(world, key, a, b, apm,
+                                      wars.frozen_progress(world, times.start, times.end))
+    return plans[key]
+
+
+def _push_attacks(world: World, ci: int, k: int, times: schedule.WarTimes,
+                  push: Push) -> None:
+    if not _records_attacks(ci, k):
+        return
+    a, b = schedule.war_sides(world, ci, k)
+    _push_plan(world, _plan(world, schedule.war_key(ci, k), a, b, 2, times), a, b, times,
+               (0, 3, ci, k), push)
+
+
+def _push_plan(world: World, plan: list, a, b, times: schedule.WarTimes, order: tuple,
+               push: Push) -> None:
+    clan_of = {0: a.tag, 1: b.tag}
+    for n, (when, side_no, slot, target, stars, _, _, early) in enumerate(plan):
+        if early:
+            continue
+        own, other = (a, b) if side_no == 0 else (b, a)
+        attacker, defender = own.lineup[slot][0], other.lineup[target][0]
+        push(wars.attack_moment(world, times.start, times.end, when), (*order, n),
+             lambda t, c=clan_of[side_no], x=attacker, d=defender, s=stars:
+             note(world, t, "war_attack", c, x, d, None, s))
+
+
+def _result(plan: list, a, b) -> tuple[tuple[int, float], tuple[int, float]]:
+    """Return ((stars, destruction) of side a, of side b) once every attack is made."""
+    best: dict[tuple[int, int], tuple[int, int]] = {}
+    for _, side_no, _, target, stars, destruction, _, _ in plan:
+        best[(side_no, target)] = max(best.get((side_no, target), (0, 0)), (stars, destruction))
+    out = []
+    for side_no, other in ((0, b), (1, a)):
+        mine = [v for (s, _), v in best.items() if s == side_no]
+        out.append((sum(s for s, _ in mine),
+                    round(sum(d for _, d in mine) / max(1, len(other.lineup)), 6)))
+    return out[0], out[1]
+
+
+def _end_war(world: World, ci: int, k: int, t: datetime) -> None:
+    """Count the war in its clans' records and their attackers' war stars."""
+    a, b = schedule.war_sides(world, ci, k)
+    times = schedule.war_times(world, ci, k)
+    plan = _plan(world, schedule.war_key(ci, k), a, b, 2, times)
+    ours, theirs = _result(plan, a, b)
+    clans = [(world.clan_by_tag(a.tag), ours, theirs), (world.clan_by_tag(b.tag), theirs, ours)]
+    for clan, mine, other in clans:
+        if clan is not None:
+            _count_result(world, t, clan, (mine > other) - (mine < other))
+    _add_stars(world, t, plan, a, b)
+
+
+def _add_stars(world: World, t: datetime, plan: list, a, b) -> None:
+    stars: dict[str, int] = {}
+    for _, side_no, slot, _, s, _, _, _ in plan:
+        tag = (a if side_no == 0 else b).lineup[slot][0]
+        stars[tag] = stars.get(tag, 0) + s
+    for tag, total in stars.items():
+        m = world.player_by_tag(tag)
+        if m is not None and m.tag in world.life.facts0:
+            growth.add_war_stars(world, t, m, total)
+
+
+def _count_result(world: World, t: datetime, clan, outcome: int) -> None:
+    """Add a win (1), tie (0) or loss (-1) to the clan's war record."""
+    changes = {"war_win_streak": clan.war_win_streak + 1 if outcome > 0 else 0}
+    attr = {1: "war_wins", 0: "war_ties", -1: "war_losses"}[outcome]
+    changes[attr] = getattr(clan, attr) + 1
+    fields = {"war_wins": "warWins", "war_losses": "warLosses", "war_ties": "warTies",
+              "war_win_streak": "warWinStreak"}
+    for key in ("war_wins", "war_losses", "war_ties", "war_win_streak"):
+        if key not in changes or changes[key] == getattr(clan, key):
+            continue
+        old = getattr(clan, key)
+        setattr(clan, key, changes[key])
+        if clan.war_log_public or key in ("war_wins", "war_win_streak"):
+            note(world, t, "clan_war_record", clan.tag, None, fields[key], old, changes[key])
+
+
+# ---------------------------------------------------------------------- Clan War League
+def _push_round(world: World, rnd: int, begin: datetime, push: Push) -> None:
+    times = wars.round_times(world, rnd)
+    main = world.clans[MAIN]
+    pairs = wars.cwl_pairings()[rnd]
+    pair = next(p for p, (x, y) in enumerate(pairs) if MAIN in (CWL_CLANS[x], CWL_CLANS[y]))
+    key, order = ("cwl", rnd, pair), (0, 4, rnd)
+
+    def publish(t: datetime) -> None:
+        _freeze_round(world, rnd)
+        tags = [wars.cwl_war_tag(world, rnd, p) for p in range(len(pairs))]
+        note(world, t, "cwl_round", main.tag, None, str(rnd + 1), None, tags)
+        a, b = wars.cwl_sides(world, rnd, pair)
+        note(world, t, "war_new", main.tag, None, None, None, b.tag if a.tag == main.tag
+             else a.tag)
+        note(world, t, "war_state", main.tag, None, "state", None, "preparation")
+        _push_round_attacks(world, rnd, pair, times, push)
+
+    def finish(t: datetime) -> None:
+        note(world, t, "war_state", main.tag, None, "state", "inWar", "warEnded")
+        a, b = wars.cwl_sides(world, rnd, pair)
+        _add_stars(world, t, _plan(world, key, a, b, 1, times), a, b)
+
+    push(times.prep, (*order, 0), publish)
+    push(times.start, (*order, 1), lambda t: note(world, t, "war_state", main.tag, None,
+                                                   "state", "preparation", "inWar"))
+    push(times.end, (*order, 3), finish)
+    if times.prep <= begin:
+        _push_round_attacks(world, rnd, pair, times, push)
+
+
+def _push_round_attacks(world: World, rnd: int, pair: int, times: schedule.WarTimes,
+                        push: Push) -> None:
+    a, b = wars.cwl_sides(world, rnd, pair)
+    plan = _plan(world, ("cwl", rnd, pair), a, b, 1, times)
+    _push_plan(world, plan, a, b, times, (0, 5, rnd), push)
