@@ -161,7 +161,8 @@ class Client(OperationMethods):
         self.progress = progress
         if rate is None:
             rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
-        cache_path = _cache.default_cache_path(cache_dir) if cache else None
+        cache_path = (_cache.default_cache_path(cache_dir, demo=demo and base_url is None)
+                      if cache else None)
         self.session = _cache.new_session(cache_path)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "cocframes (+https://pypi.org/project/cocframes)"
@@ -248,7 +249,8 @@ class Client(OperationMethods):
                 hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:
         """Move the demo world's clock on by ``delta`` (a timedelta or seconds) plus the
         given days, hours, minutes and seconds, forget the answers fetched before (in memory
-        and in the cache), and return the world's new ``now``.
+        and in the cache), and return the world's new ``now``. (An in-process demo client
+        keeps its answers in a cache file of its own, so the real API's are never touched.)
 
         Raises:
             ConfigurationError: this client does not answer from an in-process demo world.

@@ -286,3 +286,21 @@ def test_demo_serve_with_speed_says_so_and_scales_max_age() -> None:
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_advancing_a_demo_client_keeps_the_real_apis_cached_answers(tmp_path):
+    world = World(seed=7, now=START)
+    with DemoServer(World(seed=7, now=START)) as server:
+        real = Client(token="t", base_url=server.base_url, cache_dir=tmp_path, progress=False)
+        real.get_clan(world.clan_tag)
+        stored = real.cache_info().entries
+        assert stored >= 1
+        demo = Client(demo=True, world=world, cache_dir=tmp_path, progress=False)
+        before = demo.get_clan(world.clan_tag)
+        demo.advance(days=2)
+        assert real.cache_info().entries == stored, "the real API's answers were lost"
+        assert demo.cache_info().path != real.cache_info().path
+        after = demo.get_clan(world.clan_tag)
+        assert after != before, "the demo client answered from before the advance"
+        real.close()
+        demo.close()

@@ -20,6 +20,9 @@ from ._storage import CocframesCache, MemoryCache, SafeSQLiteCache
 
 #: Name of the cache file inside the cache directory.
 CACHE_FILE_NAME = "cocframes-http.sqlite"
+# The in-process demo world's answers live in their own file: advancing its clock forgets them
+# all, which must never touch the real API's answers.
+DEMO_CACHE_FILE_NAME = "cocframes-demo-http.sqlite"
 #: Environment variable naming the cache directory (GUIDE §3).
 CACHE_ENV_VAR = "COCFRAMES_CACHE"
 
@@ -40,9 +43,11 @@ def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def default_cache_path(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return the cache file path, ``resolve_cache_dir(cache_dir) / CACHE_FILE_NAME``."""
-    return resolve_cache_dir(cache_dir) / CACHE_FILE_NAME
+def default_cache_path(cache_dir: str | os.PathLike[str] | None = None, *,
+                       demo: bool = False) -> Path:
+    """Return the cache file path, ``resolve_cache_dir(cache_dir) / CACHE_FILE_NAME`` (with
+    ``demo``, the in-process demo world's own file, ``DEMO_CACHE_FILE_NAME``)."""
+    return resolve_cache_dir(cache_dir) / (DEMO_CACHE_FILE_NAME if demo else CACHE_FILE_NAME)
 
 
 def new_session(
