@@ -334,3 +334,46 @@ def test_builders_keep_times_given_as_datetimes():
                            {"time_to": "20250701T050000.000Z"}])
     assert frame.time_to.tolist() == [pd.Timestamp(moment)] * 2
     assert frame.time_from.iloc[0] == pd.Timestamp(moment) and pd.isna(frame.time_from.iloc[1])
+
+
+@pytest.fixture
+def functions():
+    """The public functions (their module needs the tracker's diff module)."""
+    try:
+        from cocframes.history import functions
+    except ImportError as error:
+        pytest.skip(f"cocframes.history.functions cannot be imported here: {error}")
+    return functions
+
+
+def test_public_functions_take_the_history_file(functions, season_store, tmp_path):
+    spec_of = {"season": specs.SEASON, "war_history": specs.WAR_HISTORY,
+               "legend_days": specs.LEGEND_DAYS, "history": specs.HISTORY}
+    frames = {
+        "season": functions.season("2pp", "2025-07", history=season_store),
+        "war_history": functions.war_history("#2pp", history=season_store),
+        "legend_days": functions.legend_days(A, history=season_store.path),
+        "history": functions.history(CLAN, metrics="donations", since="2025-07-02",
+                                     history=season_store),
+    }
+    assert len(frames["season"]) == 3 and len(frames["history"]) > 0
+    for name, frame in frames.items():
+        assert frame.attrs["source"] == f"history:{name}"
+        assert frame.attrs["history"] == str(season_store.path)
+        check_frame(frame, spec_of[name], tmp_path)
+    with pytest.raises(ValueError, match="2P!"):
+        functions.season("#2P!", history=season_store)
+    with pytest.raises(ValueError, match="unknown metric"):
+        functions.history(metrics="gold", history=season_store)
+
+
+def test_fields_read_without_parsing_ignore_lookalikes_inside_names(tmp_path, shapes):
+    from cocframes.history.runs import read_runs
+
+    store = HistoryStore(tmp_path / "h.sqlite")
+    entry = member(shapes, A, donations=7)
+    entry["name"] = 'x",{"donations":999,"trophies":1'
+    observe(store, "clan", CLAN, clan(shapes, entry), S)
+    [run] = read_runs(store, "clan", keys=[CLAN], prefix="memberList",
+                      fields=("donations", "trophies"))
+    assert run.value == {"donations": 7, "trophies": 5000}

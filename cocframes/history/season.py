@@ -27,6 +27,7 @@ from .times import api_time
 from .wars import attacks_of, members, sides, stored_wars, war_new_stars
 
 MEMBERS = "memberList"
+ENTRY_FIELDS = ("donations", "donationsReceived", "trophies")
 DAY = 86400.0
 
 
@@ -63,9 +64,17 @@ def _member_runs(store: HistoryStore, clan: str, start: float,
                  end: float) -> dict[str, list[Run]]:
     """Return player tag -> the runs of their member entry overlapping the season."""
     out: dict[str, list[Run]] = defaultdict(list)
-    for run in read_runs(store, "clan", keys=[clan], prefix=MEMBERS, since=start, until=end):
+    for run in read_runs(store, "clan", keys=[clan], prefix=MEMBERS, since=start, until=end,
+                         fields=ENTRY_FIELDS):
         out[run.part.partition("/")[2]].append(run)
     return out
+
+
+def _names(store: HistoryStore, clan: str, start: float, end: float) -> dict[str, Any]:
+    """Return player tag -> the name in their last member entry of the season."""
+    edges = edge_runs(store, "clan", [clan], prefix=MEMBERS, since=start, until=end)
+    return {part.partition("/")[2]: last.value.get("name")
+            for (_, part), (_, last) in edges.items()}
 
 
 def _membership(runs: list[Run], poll: float, start: float, end: float) -> dict[str, Any]:
@@ -82,12 +91,12 @@ def _was_member(runs: list[Run], poll: float, start: float) -> bool:
 
 
 def _entry_columns(runs: list[Run], start: float) -> dict[str, Any]:
-    """Return the columns read from one member's entries: name, donations, received (runs
-    starting in the season only) and trophies at the first and last observation."""
+    """Return the columns read from one member's entries: donations, received (runs starting
+    in the season only) and trophies at the first and last observation."""
     inside = [r.value for r in runs if r.start >= start]
     donations = counter_total(v.get("donations") for v in inside)
     received = counter_total(v.get("donationsReceived") for v in inside)
-    return {"name": runs[-1].value.get("name"), "donations": donations, "received": received,
+    return {"donations": donations, "received": received,
             "ratio": donations / received if received else None,
             "trophies_start": runs[0].value.get("trophies"),
             "trophies_end": runs[-1].value.get("trophies")}
@@ -97,7 +106,8 @@ def _profile_columns(store: HistoryStore, tags: list[str], start: float,
                      end: float) -> dict[str, dict[str, Any]]:
     """Return tag -> clan games points and capital gold: the growth of the Games Champion
     achievement and of clanCapitalContributions within the season (NA without a profile)."""
-    edges = edge_runs(store, "player", tags, [CORE, GAMES_CHAMPION], start, end)
+    edges = edge_runs(store, "player", tags, parts=[CORE, GAMES_CHAMPION], since=start,
+                      until=end)
     out = {}
     for tag in tags:
         games = edges.get((tag, GAMES_CHAMPION))
@@ -156,6 +166,7 @@ def season_frame(store: HistoryStore, clan: str, season: str | None = None) -> p
     name, start, end = season_bounds(store, season, poll)
     entries = _member_runs(store, clan, start, end)
     tags = sorted(entries)
+    names = _names(store, clan, start, end)
     profiles = _profile_columns(store, tags, start, end)
     wars = _war_columns(store, clan, start, end)
     raids = _raid_attacks(store, clan, start, end)
@@ -166,7 +177,7 @@ def season_frame(store: HistoryStore, clan: str, season: str | None = None) -> p
             continue
         counts = wars.get(tag, Counter())
         records.append({
-            "season": name, "clan": clan, "tag": tag,
+            "season": name, "clan": clan, "tag": tag, "name": names.get(tag),
             **_membership(runs, poll, start, end), **_entry_columns(runs, start),
             **profiles[tag], **{c: counts[c] for c in _WAR_COUNTS}, "raid_attacks": raids[tag],
         })
