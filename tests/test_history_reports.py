@@ -19,8 +19,8 @@ from cocframes.history.store import BattleRow, HistoryStore, Observation, PassRe
 from cocframes.history.wars import new_stars, war_history_frame
 
 CLAN, OTHER = "#2PP", "#2QCVRQCQR"
-A, B, C, D = "#PA", "#PB", "#PC", "#PD"
-O1, O2 = "#PO1", "#PO2"
+A, B, C, D = "#P2", "#P8", "#P9", "#PY"
+O1, O2 = "#PL", "#PQ"
 S = datetime(2025, 7, 1, 8, tzinfo=timezone.utc).timestamp()  # season 2025-07
 E = S + 28 * 86400
 DAY = 86400.0
