@@ -263,12 +263,18 @@ def _is_number(value: Any) -> bool:
 
 def parse_api_time(values: pd.Series) -> pd.Series:
     """Return the API's timestamps (``20250628T083911.000Z``) as UTC datetimes; NA where a
-    value is missing or malformed."""
+    value is missing or malformed. Values already datetimes (tz-aware, as the history's
+    records give them) are kept."""
+    import datetime
+
     import pandas as pd
 
     text = values.map(lambda v: v if isinstance(v, str) else None)
     parsed = pd.to_datetime(text.str.replace("Z", "+0000", regex=False),
                             format=API_TIME_FORMAT, errors="coerce", utc=True)
+    moments = values.map(lambda v: v if isinstance(v, datetime.datetime) else None)
+    if moments.notna().any():
+        parsed = parsed.fillna(pd.to_datetime(moments, utc=True))
     return parsed.astype(DATETIME)
 
 

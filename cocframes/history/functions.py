@@ -1,4 +1,5 @@
-"""The history functions users call: :func:`track`, :func:`watch`, :func:`changes`, and
+"""The history functions users call: :func:`track`, :func:`watch`, :func:`changes`, the
+reports :func:`season`, :func:`war_history`, :func:`legend_days` and :func:`history`, and
 :func:`open_history` for the file itself.
 
 Each takes ``history=``: a :class:`HistoryStore`, a path (a ``.sqlite``/``.db`` file or a
@@ -23,8 +24,12 @@ from cocframes.tags import normalize_tag
 
 from .changes import as_seconds, frame_of_detected, frame_of_rows
 from .kinds import event_kind
+from .legends import legend_days_frame
+from .season import season_frame
+from .series import history_frame
 from .store import HistoryStore, history_path
 from .tracker import PLAYER_INTERVAL, Tracker
+from .wars import war_history_frame
 from .watch import Event, Watcher, WatchLoop
 
 HistoryLike = HistoryStore | str | os.PathLike[str] | None
@@ -163,3 +168,87 @@ def changes(clan: str | Iterable[str] | None = None,
     frame = frame_of_rows(rows)
     frame.attrs.update(source="history:events", history=str(store.path))
     return frame
+
+
+def _report(frame: pd.DataFrame, source: str, store: HistoryStore) -> pd.DataFrame:
+    """Return ``frame`` with its ``attrs``: where it comes from (text only, so that the attrs
+    stay JSON-serialisable)."""
+    frame.attrs.update(source=f"history:{source}", history=str(store.path))
+    return frame
+
+
+@documented(specs.SEASON)
+def season(clan: str, season: str | None = None, *, history: HistoryLike = None,
+           ) -> pd.DataFrame:
+    """Return the season report of a clan: one row per member who was in it during the
+    season, with donations, days in the clan, clan games points, capital gold, war, CWL and
+    raid attacks, and trophies, computed from the history file.
+
+    Args:
+        clan: the clan's tag (tracked with :func:`track` or :func:`watch`).
+        season: ``"YYYY-MM"`` (a gold pass season a track pass stored); default the season of
+            the clan's last poll.
+        history: the history file (see :func:`open_history`).
+
+    Raises:
+        ValueError: a bad tag, a clan never tracked, no season stored, or an unknown season
+            (the message lists the stored ones).
+    """
+    store = open_history(history)
+    return _report(season_frame(store, normalize_tag(clan), season), "season", store)
+
+
+@documented(specs.WAR_HISTORY)
+def war_history(clan: str, *, history: HistoryLike = None) -> pd.DataFrame:
+    """Return every attack of every stored war of a clan (both sides), and one ``missed``
+    row per attack a member did not make in a finished war.
+
+    Args:
+        clan: the clan's tag. history: the history file (see :func:`open_history`).
+
+    Raises:
+        ValueError: a bad tag.
+    """
+    store = open_history(history)
+    return _report(war_history_frame(store, normalize_tag(clan)), "war_history", store)
+
+
+@documented(specs.LEGEND_DAYS)
+def legend_days(player: str, *, history: HistoryLike = None) -> pd.DataFrame:
+    """Return a player's legend days (from 05:00 UTC): attacks, defenses and stars from the
+    stored battle logs where they cover the whole day, trophies at the day's start and end.
+
+    Args:
+        player: the player's tag. history: the history file (see :func:`open_history`).
+
+    Raises:
+        ValueError: a bad tag.
+    """
+    store = open_history(history)
+    return _report(legend_days_frame(store, normalize_tag(player)), "legend_days", store)
+
+
+@documented(specs.HISTORY)
+def history(clan: str | None = None, player: str | None = None, *,
+            metrics: str | Iterable[str] | None = None, since: Any = None, until: Any = None,
+            history: HistoryLike = None) -> pd.DataFrame:
+    """Return the stored values of metrics over time, tidy: one row per player, metric and
+    time the value was seen to change, oldest first.
+
+    Args:
+        clan: only the members of this clan (profile metrics: while their profile named it).
+        player: only this player. With neither, everyone stored.
+        metrics: names from :data:`cocframes.history.series.METRICS` (default all).
+        since, until: only values first seen in ``[since, until)`` (datetimes or ISO
+            strings; UTC when no zone is given).
+        history: the history file (see :func:`open_history`).
+
+    Raises:
+        ValueError: a bad tag, an unknown metric or a bad time.
+    """
+    store = open_history(history)
+    frame = history_frame(
+        store, clan=None if clan is None else normalize_tag(clan),
+        player=None if player is None else normalize_tag(player), metrics=metrics,
+        since=as_seconds(since, "since"), until=as_seconds(until, "until"))
+    return _report(frame, "history", store)
