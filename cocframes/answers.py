@@ -39,6 +39,7 @@ class Fetched:
         demo: whether the answer comes from the demo world.
         max_age: the answer's ``Cache-Control: max-age`` in seconds, when it came with one
             (a memo recall does not keep it): how long the API says it stays current.
+        size: the answer's body in bytes, when it came from the network or the cache.
     """
 
     payload: Any
@@ -48,3 +49,4 @@ class Fetched:
     stale: bool
     demo: bool
     max_age: int | None = None
+    size: int | None = None

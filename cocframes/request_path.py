@@ -206,7 +206,8 @@ def _fetched(response: Any, path: str, *, stale: bool = False) -> Fetched:
     return Fetched(payload=response.json(), endpoint=path, fetched_at=fetched_at,
                    from_cache=from_cache, stale=stale,
                    demo=response.headers.get("X-Cocframes-Demo") == "1",
-                   max_age=max_age(response.headers.get("Cache-Control")))
+                   max_age=max_age(response.headers.get("Cache-Control")),
+                   size=len(response.content))
 
 
 def max_age(cache_control: str | None) -> int | None:

@@ -37,11 +37,11 @@ def api(stamp: float) -> str:
 def observe(store: HistoryStore, subject: str, key: str, payload: dict, time: float,
             **extra) -> None:
     """Write one pass holding one observation, as the tracker does."""
-    data = encode(payload)
     before = store.seen(subject, key)
-    changed = before is None or before.digest != digest(data)
+    changed = before is None or before.payload != payload
+    version = (before.version if before else 0) + changed
     store.record(PassRecord(started=time, finished=time, observations=[
-        Observation(subject, key, time, digest(data), payload if changed else None)], **extra))
+        Observation(subject, key, time, version, payload if changed else None)], **extra))
 
 
 # ----------------------------------------------------------------- payloads

@@ -15,14 +15,13 @@ import pandas as pd
 import pytest
 
 from cocframes.history.kinds import Change
-from cocframes.history.parts import encode, join, split
+from cocframes.history.parts import encode, join, split, split_values
 from cocframes.history.schema import SCHEMA_VERSION, HistoryVersionError
 from cocframes.history.store import (
     Detected,
     HistoryStore,
     Observation,
     PassRecord,
-    digest,
     history_path,
 )
 
@@ -67,14 +66,18 @@ def _clan(members: int = 3, donations: int = 0) -> dict:
         for i in range(members)]}
 
 
-def _observe(store: HistoryStore, payload: dict, time: float, *, events=()) -> int:
-    data = encode(payload)
+def _observe(store: HistoryStore, payload: dict, time: float, *, events=(),
+             previous: bool = False) -> int:
+    """Store one poll of clan #C (``previous``: tell the store what it last held, as the
+    tracker does, so that only changed parts are compared)."""
     before = store.seen("clan", "#C")
-    changed = before is None or before.digest != digest(data)
+    changed = before is None or before.payload != payload
+    version = (before.version if before else 0) + changed
     return store.record(PassRecord(
-        started=time, finished=time, requests=1, received=len(data),
-        observations=[Observation("clan", "#C", time, digest(data),
-                                  payload if changed else None, 60.0)],
+        started=time, finished=time, requests=1, received=len(encode(payload)),
+        observations=[Observation("clan", "#C", time, version, payload if changed else None,
+                                  60.0, previous=split_values("clan", before.payload)
+                                  if previous and before else None)],
         events=list(events)))
 
 
@@ -83,18 +86,20 @@ def _count(path: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def test_unchanged_polls_add_no_rows_and_a_change_adds_one_part(tmp_path):
+@pytest.mark.parametrize("previous", [False, True], ids=["compared in the file",
+                                                         "compared with the last payload"])
+def test_unchanged_polls_add_no_rows_and_a_change_adds_one_part(tmp_path, previous):
     store = HistoryStore(tmp_path / "h.sqlite")
-    _observe(store, _clan(), 1000.0)
+    _observe(store, _clan(), 1000.0, previous=previous)
     parts = _count(store.path, "SELECT count(*) FROM parts")
     assert parts == 4  # the core and three members
     for t in range(2, 12):
-        _observe(store, _clan(), 1000.0 + t * 60)
+        _observe(store, _clan(), 1000.0 + t * 60, previous=previous)
     assert _count(store.path, "SELECT count(*) FROM parts") == parts
     assert store.seen("clan", "#C").last_seen == 1000.0 + 11 * 60
     changed = _clan()
     changed["memberList"][1]["donations"] = 8
-    _observe(store, changed, 2000.0)
+    _observe(store, changed, 2000.0, previous=previous)
     assert _count(store.path, "SELECT count(*) FROM parts") == parts + 1
     seen = store.seen("clan", "#C")
     assert _normalised(seen.payload) == _normalised(changed)
@@ -180,14 +185,12 @@ def test_the_history_path_follows_the_argument_then_the_environment(tmp_path, mo
 
 _WRITER = textwrap.dedent("""
     import sys
-    from cocframes.history.parts import encode
-    from cocframes.history.store import HistoryStore, Observation, PassRecord, digest
+    from cocframes.history.store import HistoryStore, Observation, PassRecord
     store = HistoryStore(sys.argv[1])
     for i in range(int(sys.argv[2])):
         payload = {"tag": "#C", "memberList": [{"tag": "#P", "donations": i}]}
-        data = encode(payload)
         store.record(PassRecord(started=float(i), finished=float(i), observations=[
-            Observation("clan", "#C", float(i), digest(data), payload, 60.0)]))
+            Observation("clan", "#C", float(i), i + 1, payload, 60.0)]))
     print("done")
 """)
 

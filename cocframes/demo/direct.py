@@ -77,7 +77,7 @@ class DirectClient:
             raise error_for(answer.status, answer.body, request.path)
         return Fetched(payload=answer.body, endpoint=request.path, fetched_at=self.clock(),
                        from_cache=False, stale=False, demo=True,
-                       max_age=max_age(answer.headers.get("Cache-Control")))
+                       max_age=max_age(answer.headers.get("Cache-Control")), size=size)
 
     def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
         """``call(operation, **{param: value}, **args)``, the one-argument form."""

@@ -44,8 +44,27 @@ def split(subject: str, payload: Mapping[str, Any]) -> dict[str, bytes]:
     The core part (``""``) is the payload without the cut lists; an item whose key fields are
     missing or repeated is named by its position instead (``troops/#3``), so nothing is lost.
     """
+    return {name: encode(value) for name, value in split_values(subject, payload).items()}
+
+
+def changed_parts(new: Mapping[str, Any], old: Mapping[str, Any],
+                  ) -> tuple[dict[str, bytes], set[str]]:
+    """Return the parts of ``new`` that differ from those of ``old`` (both from
+    :func:`split_values`), as name -> JSON bytes, and the names of the parts ``old`` had and
+    ``new`` has not.
+
+    Only the changed parts are encoded: a poll where one member of fifty donated encodes one
+    member entry (and the core when the clan's own fields changed).
+    """
+    changed = {name: encode(value) for name, value in new.items()
+               if name not in old or old[name] != value}
+    return changed, old.keys() - new.keys()
+
+
+def split_values(subject: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the parts of ``payload`` as values (part name -> the item or the core dict)."""
     core = dict(payload)
-    parts: dict[str, bytes] = {}
+    parts: dict[str, Any] = {}
     for path, fields in SPLITS.get(subject, ()):
         items = _pop(core, path.split("."))
         if items is None:
@@ -54,8 +73,8 @@ def split(subject: str, payload: Mapping[str, Any]) -> dict[str, bytes]:
             name = f"{path}/{_item_key(item, fields, position)}"
             if name in parts:
                 name = f"{path}/#{position}"
-            parts[name] = encode(item)
-    parts[CORE] = encode(core)
+            parts[name] = item
+    parts[CORE] = core
     return parts
 
 
@@ -114,6 +133,9 @@ def _copy_path_dicts(core: dict[str, Any], subject: str) -> dict[str, Any]:
 def _item_key(item: Any, fields: tuple[str, ...], position: int) -> str:
     if not isinstance(item, dict):
         return f"#{position}"
+    if len(fields) == 1:
+        value = item.get(fields[0])
+        return f"#{position}" if value is None else str(value)
     values = [item.get(f) for f in fields]
     if values[0] is None:
         return f"#{position}"

@@ -27,7 +27,7 @@ CREATE TABLE subjects (
     key TEXT NOT NULL,
     first_seen REAL NOT NULL,
     last_seen REAL NOT NULL,
-    digest BLOB NOT NULL,
+    version INTEGER NOT NULL,
     max_age REAL,
     PRIMARY KEY (subject, key)
 ) WITHOUT ROWID;

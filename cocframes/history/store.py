@@ -82,18 +82,25 @@ class Observation:
             ``"season"``...
         key: which one (a tag, a war id).
         time: when it was seen (UNIX seconds).
-        digest: the hash of the whole payload (unchanged -> same digest).
-        payload: the payload, or ``None`` when its digest equals the stored one (nothing to
-            store but the time).
+        version: how many times the subject was seen to change (1 the first time it is seen);
+            the same as the stored one when the payload did not change.
+        payload: the payload, or ``None`` when it did not change (nothing to store but the
+            time).
         max_age: the answer's max-age, when known.
+        parts: the payload's parts (:func:`.parts.split_values`), when the caller has them.
+        previous: the parts of the payload the caller last saw for this subject, at
+            ``version - 1``: when the file still holds that version, only the parts that
+            differ from them are encoded and compared.
     """
 
     subject: str
     key: str
     time: float
-    digest: bytes
+    version: int
     payload: Mapping[str, Any] | None
     max_age: float | None = None
+    parts: Mapping[str, Any] | None = None
+    previous: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -156,10 +163,11 @@ class Seen:
     """What the file knows of a subject: its latest payload and when it was polled."""
 
     payload: dict[str, Any]
-    digest: bytes
+    version: int
     first_seen: float
     last_seen: float
     max_age: float | None
+    parts: dict[str, Any] | None = None  # the payload's split values, once computed
 
 
 class _HistoryDatabase(Database):
@@ -204,7 +212,7 @@ class HistoryStore:
         """Return the latest stored state of one subject, or ``None`` if never seen."""
         def read(conn: sqlite3.Connection) -> Seen | None:
             row = conn.execute(
-                "SELECT digest, first_seen, last_seen, max_age FROM subjects "
+                "SELECT version, first_seen, last_seen, max_age FROM subjects "
                 "WHERE subject = ? AND key = ?", (subject, key)).fetchone()
             if row is None:
                 return None
@@ -341,7 +349,7 @@ class HistoryStore:
 _TIME_COLUMNS = frozenset({"started", "finished", "first_seen", "last_seen", "valid_from",
                            "valid_to", "time_from", "time_to", "preparation_start", "start",
                            "end", "battle_time", "seen_after", "seen_by"})
-_HASH_COLUMNS = frozenset({"hash", "digest", "fingerprint"})
+_HASH_COLUMNS = frozenset({"hash", "fingerprint"})
 
 
 def _glob_prefix(part: str) -> str:
@@ -401,37 +409,48 @@ def _write_pass(conn: sqlite3.Connection, found: PassRecord) -> int:
 
 
 def _write_observation(conn: sqlite3.Connection, seen: Observation) -> None:
-    row = conn.execute("SELECT digest FROM subjects WHERE subject = ? AND key = ?",
-                       (seen.subject, seen.key)).fetchone()
-    if row is None:
-        conn.execute(
-            "INSERT INTO subjects (subject, key, first_seen, last_seen, digest, max_age) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (seen.subject, seen.key, seen.time, seen.time, seen.digest, seen.max_age))
-    else:
-        conn.execute(
-            "UPDATE subjects SET last_seen = max(last_seen, ?), digest = ?, max_age = ? "
-            "WHERE subject = ? AND key = ?",
-            (seen.time, seen.digest, seen.max_age, seen.subject, seen.key))
-        if row[0] == seen.digest:
-            return
+    expected = seen.version - (seen.payload is not None)  # the version the caller last saw
+    row: tuple[int] | None = (expected,)
+    if not conn.execute(  # the common case, one statement: the file holds what was expected
+            "UPDATE subjects SET last_seen = max(last_seen, ?), version = ?, max_age = ? "
+            "WHERE subject = ? AND key = ? AND version = ?",
+            (seen.time, seen.version, seen.max_age, seen.subject, seen.key, expected),
+    ).rowcount:
+        row = conn.execute("SELECT version FROM subjects WHERE subject = ? AND key = ?",
+                           (seen.subject, seen.key)).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO subjects (subject, key, first_seen, last_seen, version, max_age) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (seen.subject, seen.key, seen.time, seen.time, seen.version, seen.max_age))
+        else:
+            conn.execute(
+                "UPDATE subjects SET last_seen = max(last_seen, ?), version = ?, max_age = ? "
+                "WHERE subject = ? AND key = ?",
+                (seen.time, max(seen.version, row[0]), seen.max_age, seen.subject, seen.key))
     if seen.payload is None:
         return
-    current = dict(conn.execute(
-        "SELECT part, hash FROM parts WHERE subject = ? AND key = ? AND valid_to IS NULL",
-        (seen.subject, seen.key)).fetchall())
-    new_parts = _parts.split(seen.subject, seen.payload)
-    for name, data in new_parts.items():
+    if (row is not None and seen.previous is not None
+            and row[0] == seen.version - 1):  # the file holds what the caller last saw
+        new = seen.parts or _parts.split_values(seen.subject, seen.payload)
+        changed, gone = _parts.changed_parts(new, seen.previous)
+        current: dict[str, bytes] = {}
+    else:
+        current = dict(conn.execute(
+            "SELECT part, hash FROM parts WHERE subject = ? AND key = ? AND valid_to IS NULL",
+            (seen.subject, seen.key)).fetchall())
+        changed = _parts.split(seen.subject, seen.payload)
+        gone = current.keys() - changed.keys()
+    for name, data in changed.items():
         name_hash = digest(data)
         if current.get(name) == name_hash:
             continue
-        if name in current:
-            _close(conn, seen, name)
+        _close(conn, seen, name)
         conn.execute(
             "INSERT OR REPLACE INTO parts (subject, key, part, valid_from, valid_to, hash) "
             "VALUES (?, ?, ?, ?, NULL, ?)",
             (seen.subject, seen.key, name, seen.time, _store_blob(conn, data, name_hash)))
-    for name in current.keys() - new_parts.keys():
+    for name in gone:
         _close(conn, seen, name)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cocframes.client import Client
@@ -31,7 +31,7 @@ from cocframes.tags import normalize_tag
 
 from . import diff
 from .kinds import Change
-from .parts import encode
+from .parts import encode, split_values
 from .store import (
     BattleRow,
     Detected,
@@ -106,6 +106,7 @@ class Tracker:
         self._clock = clock or client.clock
         self._latest: dict[tuple[str, str], Seen] = {}
         self.other_cwl_wars: set[str] = set()  # CWL war tags of other clans' wars (not kept)
+        self.maintenance_since: str | None = store.meta("maintenance_since")
 
     def now(self) -> float:
         """The tracker's clock, in UNIX seconds."""
@@ -152,7 +153,7 @@ class _Pass:
         self.record = PassRecord(started=now, finished=now)
         self.result = PassResult()
         self.pending: dict[tuple[str, str], Seen] = {}
-        self.maintenance = tracker.store.meta("maintenance_since")
+        self.maintenance = tracker.maintenance_since
         self.answered = 0  # requests the API answered (ends a maintenance)
 
     # ----------------------------------------------------------------- scheduling
@@ -227,6 +228,8 @@ class _Pass:
         self.record.received = self.result.received
         self.record.errors = self.result.errors
         self.result.pass_id = self.t.store.record(self.record)
+        if "maintenance_since" in self.record.meta:
+            self.t.maintenance_since = self.record.meta["maintenance_since"]
         for key, state in self.pending.items():
             self.t.remember(*key, state)
         self.result.next_due = self.next_due()
@@ -241,6 +244,7 @@ class _Pass:
         self.result.requests += 1
         fetched = self.t.client.call(operation, refresh=True, **args)
         self.answered += 1
+        self.result.received += fetched.size or 0
         return fetched
 
     def poll_error(self, what: str, error: Exception) -> None:
@@ -257,16 +261,23 @@ class _Pass:
                 max_age: float | None) -> Seen | None:
         """Add one observation to the pass and return the previous state (``None`` if this
         is the first time the subject is seen)."""
-        data = encode(payload)
-        self.result.received += len(data)
-        name = digest(data)
         before = self.pending.get((subject, key)) or self.t.seen(subject, key)
-        changed = before is None or before.digest != name
+        changed = before is None or before.payload != payload
+        version = (before.version if before is not None else 0) + changed
+        parts = previous = None
+        if changed:
+            parts = split_values(subject, payload)
+            if before is not None:
+                previous = before.parts or split_values(subject, before.payload)
         self.record.observations.append(Observation(
-            subject, key, self.now, name, payload if changed else None, max_age))
-        first = before.first_seen if before is not None else self.now
-        self.pending[(subject, key)] = Seen(payload if changed else before.payload, name,
-                                            first, self.now, max_age)
+            subject, key, self.now, version, payload if changed else None, max_age,
+            parts=parts, previous=previous))
+        if changed:
+            first = before.first_seen if before is not None else self.now
+            self.pending[(subject, key)] = Seen(payload, version, first, self.now, max_age,
+                                                parts)
+        else:
+            self.pending[(subject, key)] = replace(before, last_seen=self.now, max_age=max_age)
         return before
 
     def detect(self, changes: Iterable[Change], before: Seen | None) -> None:
@@ -318,7 +329,7 @@ class _Pass:
         before = self.observe("clan", clan, fetched.payload, fetched.max_age)
         if before is None:
             return set()
-        if before.digest == self.pending[("clan", clan)].digest:
+        if before.version == self.pending[("clan", clan)].version:
             return set()
         self.detect(diff.diff_clan(before.payload, fetched.payload), before)
         return diff.member_changes(before.payload, fetched.payload)
@@ -345,6 +356,7 @@ class _Pass:
             outcomes = list(zip(due, bulk.results, bulk.errors, strict=True))
         self.result.requests += len(due)
         self.answered += sum(fetched is not None for _, fetched, _ in outcomes)
+        self.result.received += sum(f.size or 0 for _, f, _ in outcomes if f is not None)
         for tag, fetched, error in outcomes:
             if isinstance(error, MaintenanceError):
                 raise error
@@ -354,7 +366,7 @@ class _Pass:
                 self.poll_error(f"player {tag}", error)
                 continue
             before = self.observe("player", tag, fetched.payload, fetched.max_age)
-            if before is not None and before.digest != self.pending[("player", tag)].digest:
+            if before is not None and before.version != self.pending[("player", tag)].version:
                 self.detect(diff.diff_player(before.payload, fetched.payload,
                                              member_fields=tag not in members, pets=PETS),
                             before)
@@ -386,7 +398,7 @@ class _Pass:
             return
         before = self.observe("war", war_id, war, max_age)
         old = before.payload if before is not None else None
-        if before is None or before.digest != self.pending[("war", war_id)].digest:
+        if before is None or before.version != self.pending[("war", war_id)].version:
             self.detect(diff.diff_war(old, war, clan), before)
         sides = [war.get("clan") or {}, war.get("opponent") or {}]
         ours = next((s for s in sides if s.get("tag") == clan), sides[0])

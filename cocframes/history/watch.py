@@ -146,7 +146,7 @@ class WatchLoop:
         self.passes += 1
         self._dispatch(result.events)
         if any(d.change.kind == "maintenance_start" for d in result.events) or (
-                self.tracker.store.meta("maintenance_since") is not None):
+                self.tracker.maintenance_since is not None):
             return self.tracker.now() + MAX_WAIT  # poll gently until it ends
         return result.next_due
 
