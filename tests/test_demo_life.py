@@ -19,6 +19,7 @@ import pytest
 from cocframes import Client
 from cocframes.demo import DemoServer, World
 from cocframes.errors import ConfigurationError
+from cocframes.history import diff
 from cocframes.history.kinds import KIND_NAMES
 
 START = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
@@ -151,11 +152,13 @@ def test_the_main_war_ends_and_the_next_one_follows() -> None:
     world = World(seed=7, now=START)
     world.advance(timedelta(days=2))
     states = [(h.old, h.new) for h in world.record
-              if h.kind == "war_state" and h.clan == world.clan_tag and h.old != None]  # noqa: E711
-    assert ("inWar", "warEnded") in states and ("warEnded", "preparation") in states
+              if h.kind == "war_state" and h.clan == world.clan_tag]
+    assert ("preparation", "inWar") in states and ("inWar", "warEnded") in states
     war = get(world, f"/clans/{q(world.clan_tag)}/currentwar")
-    new = [h for h in world.record if h.kind == "war_new" and h.clan == world.clan_tag]
+    new = [h for h in world.record if h.kind == "war_new" and h.clan == world.clan_tag
+           and h.field.endswith(war["preparationStartTime"])]
     assert war["opponent"]["tag"] == new[-1].new
+    assert new[-1].field == diff.war_id(war), "the record names the war as the history does"
     records = [h for h in world.record if h.kind == "clan_war_record"]
     assert {h.clan for h in records} >= {world.clan_tag, world.war_opponent_clan_tag}
 

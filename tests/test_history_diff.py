@@ -541,8 +541,10 @@ def test_war_id_is_the_sorted_tags_and_the_preparation_start(war, real_payloads)
 def test_a_new_war_is_reported_with_the_opponent_and_its_attacks(war, side):
     watched, other = war[side]["tag"], war["opponent" if side == "clan" else "clan"]["tag"]
     empty = _without_attacks(war)
-    assert diff_war(None, empty, watched) == [Change("war_new", watched, None, None, None, other)]
-    expected = [Change("war_new", watched, None, None, None, other),
+    identity = war_id(war)
+    assert diff_war(None, empty, watched) == [Change("war_new", watched, None, identity, None,
+                                                     other)]
+    expected = [Change("war_new", watched, None, identity, None, other),
                 *(_attack_change(clan, a) for clan, a in _attack_list(war))]
     assert len(expected) > 2
     assert diff_war(None, war, watched) == expected
@@ -553,7 +555,7 @@ def test_a_war_after_not_in_war_or_another_war_is_new(war, real_payloads):
     not_in_war = _real(real_payloads, "currentwar_notinwar")
     empty = _without_attacks(war)
     assert diff_war(not_in_war, empty, tag) == [
-        Change("war_new", tag, None, None, None, war["opponent"]["tag"])]
+        Change("war_new", tag, None, war_id(war), None, war["opponent"]["tag"])]
     previous = dict(copy.deepcopy(empty), preparationStartTime="20200101T000000.000Z")
     assert [c.kind for c in diff_war(previous, empty, tag)] == ["war_new"]
     assert diff_war(empty, not_in_war, tag) == []
@@ -564,8 +566,8 @@ def test_a_state_change_of_the_same_war_is_war_state(war):
     old = dict(_without_attacks(war), state="preparation")
     new = dict(_without_attacks(war), state="inWar")
     tag = war["opponent"]["tag"]
-    assert diff_war(old, new, tag) == [Change("war_state", tag, None, "state", "preparation",
-                                              "inWar")]
+    assert diff_war(old, new, tag) == [Change("war_state", tag, None, war_id(war),
+                                              "preparation", "inWar")]
 
 
 @pytest.mark.parametrize("side", ["clan", "opponent"])

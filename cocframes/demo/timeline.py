@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import growth, schedule, wars
-from .common import rng
+from .common import fmt_time, rng
 from .life import note
 from .world import CWL_CLANS, MAIN, WAR_OPPONENT
 
@@ -88,6 +88,12 @@ def _new_season(world: World, t: datetime) -> None:
 
 
 # ---------------------------------------------------------------------- wars
+def war_id(tag_a: str, tag_b: str, prep: datetime) -> str:
+    """A war's identity as the history names it: both clan tags, sorted, and the war's
+    preparation start (``cocframes.history.diff.war_id``; a test keeps the two equal)."""
+    return "|".join([*sorted((tag_a, tag_b)), fmt_time(prep)])
+
+
 def _records_attacks(ci: int, k: int) -> bool:
     """The main war 0 is recorded once, by the main clan."""
     return not (ci == WAR_OPPONENT and k == 0)
@@ -98,14 +104,17 @@ def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes, begin: da
     tag = world.clans[ci].tag
     order = (0, 2, ci, k)
 
+    def war() -> str:
+        a, b = schedule.war_sides(world, ci, k)
+        return war_id(a.tag, b.tag, times.prep)
+
     def prepare(t: datetime) -> None:
         schedule.freeze_sides(world, ci, k)
-        note(world, t, "war_new", tag, None, None, None, schedule.war_sides(world, ci, k)[1].tag)
-        note(world, t, "war_state", tag, None, "state", "warEnded", "preparation")
+        note(world, t, "war_new", tag, None, war(), None, schedule.war_sides(world, ci, k)[1].tag)
         _push_attacks(world, ci, k, times, push)
 
     def state(old: str, new: str) -> Callable[[datetime], None]:
-        return lambda t: note(world, t, "war_state", tag, None, "state", old, new)
+        return lambda t: note(world, t, "war_state", tag, None, war(), old, new)
 
     if k > 0:
         push(times.prep, (*order, 0), prepare)
@@ -213,19 +222,22 @@ def _push_round(world: World, rnd: int, begin: datetime, push: Push) -> None:
         tags = [wars.cwl_war_tag(world, rnd, p) for p in range(len(pairs))]
         note(world, t, "cwl_round", main.tag, None, str(rnd + 1), None, tags)
         a, b = wars.cwl_sides(world, rnd, pair)
-        note(world, t, "war_new", main.tag, None, None, None, b.tag if a.tag == main.tag
-             else a.tag)
-        note(world, t, "war_state", main.tag, None, "state", None, "preparation")
+        note(world, t, "war_new", main.tag, None, war_id(a.tag, b.tag, times.prep), None,
+             b.tag if a.tag == main.tag else a.tag)
         _push_round_attacks(world, rnd, pair, times, push)
 
+    def war() -> str:
+        a, b = wars.cwl_sides(world, rnd, pair)
+        return war_id(a.tag, b.tag, times.prep)
+
     def finish(t: datetime) -> None:
-        note(world, t, "war_state", main.tag, None, "state", "inWar", "warEnded")
+        note(world, t, "war_state", main.tag, None, war(), "inWar", "warEnded")
         a, b = wars.cwl_sides(world, rnd, pair)
         _add_stars(world, t, _plan(world, key, a, b, 1, times), a, b)
 
     push(times.prep, (*order, 0), publish)
     push(times.start, (*order, 1), lambda t: note(world, t, "war_state", main.tag, None,
-                                                   "state", "preparation", "inWar"))
+                                                   war(), "preparation", "inWar"))
     push(times.end, (*order, 3), finish)
     if times.prep <= begin:
         _push_round_attacks(world, rnd, pair, times, push)

@@ -414,7 +414,8 @@ CHANGES = spec(
     ("clan", STRING, "clan tag (the watched clan; the attacker's clan for war_attack)"),
     ("player", STRING, "player tag (the attacker for war_attack); NA for clan-wide kinds"),
     ("field", STRING, "what changed within the subject: API field, unit or achievement "
-                      "name, defender tag (war_attack), round (cwl_round)"),
+                      "name, defender tag (war_attack), the war's id (war_new, war_state: "
+                      "both clan tags and its preparation start), round (cwl_round)"),
     ("old", STRING, "value before (text; numbers and lists as JSON); NA when new"),
     ("new", STRING, "value after (text; numbers and lists as JSON); NA when gone"),
     ("delta", INT, "new - old when both are integers, e.g. troops donated"),

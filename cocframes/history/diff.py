@@ -362,7 +362,8 @@ def war_id(war: Payload) -> str | None:
 def diff_war(old: Payload | None, new: Payload, clan_tag: str) -> list[Change]:
     """Return the war_* changes from ``old`` to ``new`` (a current war or a CWL war).
 
-    ``clan_tag`` is the watched clan, on either side. A war not seen before (``old`` None,
+    ``clan_tag`` is the watched clan, on either side; war_new and war_state name the war by
+    its :func:`war_id` in ``field``. A war not seen before (``old`` None,
     ``notInWar`` or another war) gives war_new and every attack it already has; the same war
     gives war_state when its state changed and its new attacks. ``notInWar`` gives ``[]``.
 
@@ -374,11 +375,11 @@ def diff_war(old: Payload | None, new: Payload, clan_tag: str) -> list[Change]:
         return []
     opponent = _opponent_tag(new, clan_tag)
     if old is None or war_id(old) != identity:
-        return [Change("war_new", clan_tag, None, None, None, opponent),
+        return [Change("war_new", clan_tag, None, identity, None, opponent),
                 *_attack_changes(set(), new)]
     changes = []
     if old.get("state") != new.get("state"):
-        changes.append(Change("war_state", clan_tag, None, "state", old.get("state"),
+        changes.append(Change("war_state", clan_tag, None, identity, old.get("state"),
                               new.get("state")))
     return changes + _attack_changes(set(_attacks(old)), new)
 

@@ -142,9 +142,9 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("player_received", _P, "season donations received changed",
               "PlayerEvents.received_change", "player_updated"),
     # --- wars (clan: the watched clan; player: the attacker for war_attack)
-    EventKind("war_new", _W, "a war not seen before (new: the opponent's tag)",
+    EventKind("war_new", _W, "a war not seen before (field: the war's id; new: the opponent)",
               "WarEvents.new_war", "war_state_changed"),
-    EventKind("war_state", _W, "a war's state changed, e.g. preparation to inWar",
+    EventKind("war_state", _W, "a war's state changed, e.g. preparation to inWar (field: id)",
               "WarEvents.state", "war_state_changed"),
     EventKind("war_attack", _W, "a new attack (field: defender's tag; new: stars)",
               "WarEvents.war_attack", "war_attack_new"),

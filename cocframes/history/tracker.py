@@ -280,8 +280,12 @@ class _Pass:
             self.pending[(subject, key)] = replace(before, last_seen=self.now, max_age=max_age)
         return before
 
-    def detect(self, changes: Iterable[Change], before: Seen | None) -> None:
-        since = before.last_seen if before is not None else None
+    def detect(self, changes: Iterable[Change], before: Seen | None,
+               since: float | None = None) -> None:
+        """Add ``changes`` as events of the interval since ``before`` was seen (or since
+        ``since`` when ``before`` is None)."""
+        if before is not None:
+            since = before.last_seen
         for change in changes:
             self.event(change, since)
 
@@ -382,9 +386,10 @@ class _Pass:
             self.poll_error(f"current war of {clan}", error)
             self.mark("current_war", clan, {"state": "unavailable"}, None)
             return
-        self.mark("current_war", clan, {"state": fetched.payload.get("state")},
-                  fetched.max_age)
-        self.store_war(clan, fetched.payload, fetched.max_age, "regular", None)
+        polled = self.observe("current_war", clan, {"state": fetched.payload.get("state")},
+                              fetched.max_age)
+        self.store_war(clan, fetched.payload, fetched.max_age, "regular", None,
+                       polled.last_seen if polled is not None else None)
 
     def mark(self, subject: str, key: str, payload: dict[str, Any],
              max_age: float | None) -> None:
@@ -392,14 +397,17 @@ class _Pass:
         self.observe(subject, key, payload, max_age)
 
     def store_war(self, clan: str, war: dict[str, Any], max_age: float | None, war_type: str,
-                  war_tag: str | None) -> None:
+                  war_tag: str | None, since: float | None) -> None:
+        """Store one war of ``clan`` and detect its changes; ``since``: when the endpoint
+        that showed it was polled before (the lower bound of a new war's events)."""
         war_id = diff.war_id(war)
         if war_id is None:
             return
         before = self.observe("war", war_id, war, max_age)
-        old = before.payload if before is not None else None
-        if before is None or before.version != self.pending[("war", war_id)].version:
-            self.detect(diff.diff_war(old, war, clan), before)
+        if before is None:
+            self.detect(diff.diff_war(None, war, clan), None, since)
+        elif before.version != self.pending[("war", war_id)].version:
+            self.detect(diff.diff_war(before.payload, war, clan), before)
         sides = [war.get("clan") or {}, war.get("opponent") or {}]
         ours = next((s for s in sides if s.get("tag") == clan), sides[0])
         theirs = sides[1] if ours is sides[0] else sides[0]
@@ -431,6 +439,11 @@ class _Pass:
             before = self.observe("league_group", group_key, group, max_age)
             if before is not None:
                 self.detect(diff.diff_league_group(before.payload, group, clan), before)
+                group_since: float | None = before.last_seen
+            else:
+                group_since = None
+        else:
+            group_since = None
         current = self.pending.get(("league_group", group_key)) or self.t.seen(
             "league_group", group_key)
         if current is None:
@@ -438,9 +451,9 @@ class _Pass:
         for round_ in current.payload.get("rounds") or ():
             for tag in round_.get("warTags") or ():
                 if tag and tag != "#0" and tag not in self.t.other_cwl_wars:
-                    self.poll_cwl_war(clan, tag)
+                    self.poll_cwl_war(clan, tag, group_since)
 
-    def poll_cwl_war(self, clan: str, war_tag: str) -> None:
+    def poll_cwl_war(self, clan: str, war_tag: str, since: float | None) -> None:
         if not self.is_due("cwl_war", war_tag):
             return
         known = self.t.seen("cwl_war", war_tag)
@@ -460,7 +473,7 @@ class _Pass:
             return
         self.mark("cwl_war", war_tag, {"final": war.get("state") == "warEnded"},
                   fetched.max_age)
-        self.store_war(clan, war, fetched.max_age, "cwl", war_tag)
+        self.store_war(clan, war, fetched.max_age, "cwl", war_tag, since)
 
     def poll_raids(self, clan: str) -> None:
         interval = RAID_INTERVAL if in_raid_weekend(self.now) else RAID_QUIET_INTERVAL
