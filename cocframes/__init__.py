@@ -9,6 +9,9 @@ One call, one frame::
 The frame functions (``members``, ``players``, ``units``, ``war_attacks``, ``rankings``...)
 use the default client (:func:`get_client`) unless given ``client=``; :class:`Client` is the
 lower layer with one method per API operation.
+
+History (:mod:`cocframes.tracking`): ``track`` / ``watch`` store what changed in a history file;
+``changes``, ``season``, ``war_history``, ``legend_days`` and ``history`` read it back.
 """
 
 from cocframes import demo
@@ -66,10 +69,23 @@ from cocframes.keys import (
     PortalUnavailableError,
 )
 from cocframes.tags import normalize_tag
+from cocframes.tracking import (
+    EVENT_KINDS,
+    HistoryStore,
+    Watcher,
+    changes,
+    history,
+    legend_days,
+    season,
+    track,
+    war_history,
+    watch,
+)
 
 demo.__class__ = CallableDemoModule  # `cocframes.demo()` switches to the demo world
 
 __all__ = [
+    "EVENT_KINDS",
     "AccessDeniedError",
     "ApiError",
     "BadRequestError",
@@ -79,6 +95,7 @@ __all__ = [
     "ConfigurationError",
     "CwlFrames",
     "Fetched",
+    "HistoryStore",
     "InvalidCredentialsError",
     "InvalidIpError",
     "IpDetectionError",
@@ -98,15 +115,19 @@ __all__ = [
     "StaleDataWarning",
     "Stats",
     "ThrottledError",
+    "Watcher",
     "achievements",
     "battle_log",
+    "changes",
     "connect",
     "cwl",
     "demo",
     "get_client",
+    "history",
     "labels",
     "league_history",
     "leagues",
+    "legend_days",
     "legend_rankings",
     "locations",
     "login",
@@ -116,11 +137,15 @@ __all__ = [
     "raids",
     "rankings",
     "search_clans",
+    "season",
     "set_client",
+    "track",
     "units",
     "use_demo",
     "war_attacks",
+    "war_history",
     "war_log",
     "war_members",
+    "watch",
 ]
 __version__ = "0.1.0"

@@ -59,7 +59,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _run(call: Any) -> Any:
     from cocframes.errors import CocError
-    from cocframes.history.schema import HistoryVersionError
+    from cocframes.tracking.schema import HistoryVersionError
 
     try:
         return call()
@@ -73,7 +73,7 @@ def run_track(args: argparse.Namespace) -> int:
     """One pass; print the changes found and a summary line on standard error."""
     options = _options(args)
     from cocframes._cli_frame import print_frame
-    from cocframes.history.functions import track
+    from cocframes.tracking.functions import track
 
     found = _run(lambda: track(**options))
     print_frame(found, args.format, 0)
@@ -104,7 +104,7 @@ def _print_safely(line: str) -> None:
 def run_watch(args: argparse.Namespace) -> int:
     """Watch until Ctrl-C, --passes or --duration; print each event as it comes."""
     options = _options(args)
-    from cocframes.history.functions import watch
+    from cocframes.tracking.functions import watch
 
     found = _run(lambda: watch(**options, on={"*": lambda e: _print_safely(event_line(e))},
                                max_passes=args.passes, duration=args.duration,

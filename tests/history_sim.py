@@ -1,55 +1,20 @@
-"""Driving the tracker through the living demo world, and checking what it found against the
-world's own record of what happened (shared by the history tests and the benchmark)."""
+"""Checking what the tracker found in the living demo world against the world's own record of
+what happened (the simulation itself is cocframes.tracking.simulate)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cocframes.demo import World
-from cocframes.demo.direct import DirectClient
-from cocframes.history.store import Detected, HistoryStore
-from cocframes.history.tracker import Tracker
+from cocframes.tracking.store import Detected
 
 #: Kinds the demo world does not record (clan points follow the members' trophies; the
 #: watcher's own kinds are checked separately).
 UNRECORDED = {"clan_points", "poll_error", "season_start", "maintenance_start",
               "maintenance_end"}
-
-
-@dataclass
-class Run:
-    """What a simulated stretch of polling found."""
-
-    client: DirectClient
-    tracker: Tracker
-    events: list[Detected] = field(default_factory=list)
-    passes: int = 0
-    first_pass: float | None = None
-    last_pass: float | None = None
-
-
-def simulate(world: World, store: HistoryStore, until: datetime, *,
-             clans: Iterable[str] = (), players: Iterable[str] = (),
-             run: Run | None = None, **options: Any) -> Run:
-    """Poll the world with a tracker on its schedule until the world's clock reaches
-    ``until`` (continuing ``run`` when given); return what was found."""
-    if run is None:
-        client = DirectClient(world)
-        run = Run(client, Tracker(client, store, clans=clans, players=players, **options))
-    while world.now < until:
-        result = run.tracker.run_pass()
-        if run.first_pass is None:
-            run.first_pass = run.tracker.now()
-        run.last_pass = run.tracker.now()
-        run.passes += 1
-        run.events.extend(result.events)
-        step = max(result.next_due - run.tracker.now(), 1.0)
-        run.client.advance(seconds=min(step, (until - world.now).total_seconds()) or 1.0)
-    return run
 
 
 def _key(kind: str, clan: str | None, player: str | None, field: str | None) -> tuple:

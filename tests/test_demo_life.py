@@ -19,8 +19,8 @@ import pytest
 from cocframes import Client
 from cocframes.demo import DemoServer, World
 from cocframes.errors import ConfigurationError
-from cocframes.history import diff
-from cocframes.history.kinds import KIND_NAMES
+from cocframes.tracking import diff
+from cocframes.tracking.kinds import KIND_NAMES
 
 START = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 EXPECTED_KINDS = (

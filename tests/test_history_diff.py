@@ -1,4 +1,4 @@
-"""The history's snapshot comparisons (:mod:`cocframes.history.diff`): each test changes one
+"""The history's snapshot comparisons (:mod:`cocframes.tracking.diff`): each test changes one
 thing in a copy of a real or demo payload and checks the exact Change records that come out."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from cocframes.frames.players import PETS
-from cocframes.history.diff import (
+from cocframes.tracking.diff import (
     diff_clan,
     diff_league_group,
     diff_player,
@@ -17,7 +17,7 @@ from cocframes.history.diff import (
     member_changes,
     war_id,
 )
-from cocframes.history.kinds import Change, kinds_of
+from cocframes.tracking.kinds import Change, kinds_of
 
 
 def _get(world, path: str) -> dict:

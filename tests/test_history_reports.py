@@ -11,12 +11,19 @@ import pandas as pd
 import pytest
 
 from cocframes.frames import specs
-from cocframes.history.legends import legend_days_frame
-from cocframes.history.parts import encode
-from cocframes.history.season import season_frame
-from cocframes.history.series import history_frame
-from cocframes.history.store import BattleRow, HistoryStore, Observation, PassRecord, WarRow, digest
-from cocframes.history.wars import new_stars, war_history_frame
+from cocframes.tracking.legends import legend_days_frame
+from cocframes.tracking.parts import encode
+from cocframes.tracking.season import season_frame
+from cocframes.tracking.series import history_frame
+from cocframes.tracking.store import (
+    BattleRow,
+    HistoryStore,
+    Observation,
+    PassRecord,
+    WarRow,
+    digest,
+)
+from cocframes.tracking.wars import new_stars, war_history_frame
 
 CLAN, OTHER = "#2PP", "#2QCVRQCQR"
 A, B, C, D = "#P2", "#P8", "#P9", "#PY"
@@ -340,9 +347,9 @@ def test_builders_keep_times_given_as_datetimes():
 def functions():
     """The public functions (their module needs the tracker's diff module)."""
     try:
-        from cocframes.history import functions
+        from cocframes.tracking import functions
     except ImportError as error:
-        pytest.skip(f"cocframes.history.functions cannot be imported here: {error}")
+        pytest.skip(f"cocframes.tracking.functions cannot be imported here: {error}")
     return functions
 
 
@@ -368,7 +375,7 @@ def test_public_functions_take_the_history_file(functions, season_store, tmp_pat
 
 
 def test_fields_read_without_parsing_ignore_lookalikes_inside_names(tmp_path, shapes):
-    from cocframes.history.runs import read_runs
+    from cocframes.tracking.runs import read_runs
 
     store = HistoryStore(tmp_path / "h.sqlite")
     entry = member(shapes, A, donations=7)

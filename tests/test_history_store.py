@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cocframes.history.kinds import Change
-from cocframes.history.parts import encode, join, split, split_values
-from cocframes.history.schema import SCHEMA_VERSION, HistoryVersionError
-from cocframes.history.store import (
+from cocframes.tracking.kinds import Change
+from cocframes.tracking.parts import encode, join, split, split_values
+from cocframes.tracking.schema import SCHEMA_VERSION, HistoryVersionError
+from cocframes.tracking.store import (
     Detected,
     HistoryStore,
     Observation,
@@ -185,7 +185,7 @@ def test_the_history_path_follows_the_argument_then_the_environment(tmp_path, mo
 
 _WRITER = textwrap.dedent("""
     import sys
-    from cocframes.history.store import HistoryStore, Observation, PassRecord
+    from cocframes.tracking.store import HistoryStore, Observation, PassRecord
     store = HistoryStore(sys.argv[1])
     for i in range(int(sys.argv[2])):
         payload = {"tag": "#C", "memberList": [{"tag": "#P", "donations": i}]}

@@ -8,14 +8,15 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from history_sim import Run, compare, simulate
+from history_sim import compare
 
 from cocframes.demo import World, life
 from cocframes.demo.direct import DirectClient
 from cocframes.errors import ServerError
-from cocframes.history.kinds import kinds_of
-from cocframes.history.store import HistoryStore
-from cocframes.history.tracker import Tracker
+from cocframes.tracking import simulate
+from cocframes.tracking.kinds import kinds_of
+from cocframes.tracking.store import HistoryStore
+from cocframes.tracking.tracker import Tracker
 
 START = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 
@@ -61,15 +62,14 @@ def busy_day(busy_rates, tmp_path_factory):
     passes stored before and after the interrupt)."""
     world = World(seed=7, now=START)
     store = HistoryStore(tmp_path_factory.mktemp("busy") / "history.sqlite")
-    morning = simulate(world, store, START + timedelta(hours=10), clans=[world.clan_tag])
+    morning = simulate.start(store, world=world).run_until(START + timedelta(hours=10))
     # a restart: a new process would have a new tracker on the same file
-    client = Interrupting(world, at=40)
-    afternoon = Run(client, Tracker(client, store, clans=[world.clan_tag]))
+    afternoon = simulate.start(store, world=world, client=Interrupting(world, at=40))
     before = len(store.table("passes"))
     with pytest.raises(KeyboardInterrupt):
-        simulate(world, store, START + timedelta(hours=16), run=afternoon)
+        afternoon.run_until(START + timedelta(hours=16))
     interrupted_at = len(store.table("passes"))
-    afternoon = simulate(world, store, START + timedelta(days=1), run=afternoon)
+    afternoon.run_until(START + timedelta(days=1))
     events = morning.events + afternoon.events
     return (world, events, morning.first_pass, afternoon.last_pass, store,
             (before, interrupted_at))
@@ -148,11 +148,9 @@ def test_maintenance_is_reported_once_at_each_end(tmp_path):
     world = World(seed=7, now=START)
     window = world.maintenance_windows(START, START + timedelta(days=9))[0]
     store = HistoryStore(tmp_path)
-    client = DirectClient(world)
-    client.advance_to = None  # not used
     world.advance_to(window[0] - timedelta(minutes=10))
-    run = simulate(world, store, window[1] + timedelta(minutes=30), clans=[world.clan_tag],
-                   wars=False, raids=False, legends=False)
+    run = simulate.start(store, world=world, wars=False, raids=False, legends=False).run_until(
+        window[1] + timedelta(minutes=30))
     kinds = [e.change.kind for e in run.events]
     assert kinds.count("maintenance_start") == 1
     assert kinds.count("maintenance_end") == 1

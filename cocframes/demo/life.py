@@ -5,7 +5,7 @@ Life happens on a fixed grid of ticks, every :data:`TICK` from :attr:`World.star
 whatever steps led to it. Between ticks, the scheduled moments of :mod:`.timeline` (war
 states and attacks, CWL rounds, seasons, maintenance) happen at their exact times. Every
 change is one :class:`Happening` in :attr:`World.record`, described as the history's events
-are (kind names of ``cocframes.history.kinds``, as plain strings).
+are (kind names of ``cocframes.tracking.kinds``, as plain strings).
 
 Rates are per member per day unless named ``_PER_CLAN_DAY``.
 """
@@ -68,7 +68,7 @@ MEMBER_FIELDS = {
 @dataclass(frozen=True)
 class Happening:
     """One change in the demo world at ``time``, described as the history describes the same
-    change (``cocframes.history.kinds.Change``: kind, clan, player, field, old, new)."""
+    change (``cocframes.tracking.kinds.Change``: kind, clan, player, field, old, new)."""
 
     time: datetime
     kind: str

@@ -90,7 +90,7 @@ def _new_season(world: World, t: datetime) -> None:
 # ---------------------------------------------------------------------- wars
 def war_id(tag_a: str, tag_b: str, prep: datetime) -> str:
     """A war's identity as the history names it: both clan tags, sorted, and the war's
-    preparation start (``cocframes.history.diff.war_id``; a test keeps the two equal)."""
+    preparation start (``cocframes.tracking.diff.war_id``; a test keeps the two equal)."""
     return "|".join([*sorted((tag_a, tag_b)), fmt_time(prep)])
 
 

@@ -1,6 +1,6 @@
 """Builders of the history frames: rows computed from the history file in, frames out.
 
-The history package (:mod:`cocframes.history`) reads the file and computes one record per row
+The history package (:mod:`cocframes.tracking`) reads the file and computes one record per row
 (a dict keyed by column name, times as UTC datetimes); these builders fix the columns and
 dtypes declared in :mod:`cocframes.frames.specs`. No I/O here.
 """

@@ -403,13 +403,13 @@ LABELS = spec(
 )
 
 
-# -------------------- history (built from the history file, see cocframes.history)
+# -------------------- history (built from the history file, see cocframes.tracking)
 CHANGES = spec(
     "changes", "change found between two stored snapshots",
     ("time_from", DATETIME, "start of the interval the change happened in: the last poll "
                             "that did not see it yet (NA when unknown)"),
     ("time_to", DATETIME, "end of that interval: the poll that saw it"),
-    ("kind", CATEGORY, "what changed: one of cocframes.history.EVENT_KINDS, e.g. "
+    ("kind", CATEGORY, "what changed: one of cocframes.tracking.EVENT_KINDS, e.g. "
                        "member_joined, member_donations, player_troop_level, war_attack"),
     ("clan", STRING, "clan tag (the watched clan; the attacker's clan for war_attack)"),
     ("player", STRING, "player tag (the attacker for war_attack); NA for clan-wide kinds"),

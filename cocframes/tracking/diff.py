@@ -1,4 +1,4 @@
-"""Pure comparisons of two API snapshots of one thing, as :class:`~cocframes.history.kinds.Change`
+"""Pure comparisons of two API snapshots of one thing, as :class:`~cocframes.tracking.kinds.Change`
 records.
 
 Each ``diff_*`` function takes the previous and the current JSON payload of one clan, player,
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
-from cocframes.history.kinds import Change
+from cocframes.tracking.kinds import Change
 
 __all__ = [
     "diff_clan",

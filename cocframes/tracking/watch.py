@@ -42,7 +42,7 @@ class Event:
     Attributes:
         time_from: start of the interval it happened in (UTC), or ``None`` when unknown.
         time_to: the poll that saw it (UTC).
-        kind, clan, player, field, old, new: as in :class:`~cocframes.history.kinds.Change`.
+        kind, clan, player, field, old, new: as in :class:`~cocframes.tracking.kinds.Change`.
     """
 
     time_from: datetime | None

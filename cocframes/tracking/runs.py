@@ -122,7 +122,7 @@ def edge_runs(store: HistoryStore, subject: str, keys: Sequence[str], *,
 def current_parts(store: HistoryStore, subject: str,
                   keys: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Return ``key -> {part: value}`` of the current parts of each of ``keys`` (the latest
-    stored payloads, cut; :func:`~cocframes.history.parts.join` rebuilds them)."""
+    stored payloads, cut; :func:`~cocframes.tracking.parts.join` rebuilds them)."""
     if not keys:
         return {}
     rows = store.rows(

@@ -107,8 +107,8 @@ def watch(clans: str | Iterable[str] | None = None, players: str | Iterable[str]
           ) -> pd.DataFrame | Watcher:
     """Track in a loop on the polling schedule, calling ``on[kind](event)`` for each event.
 
-    ``on`` maps event kinds (see :data:`cocframes.history.EVENT_KINDS`; ``"*"`` for every
-    event) to callables taking one :class:`~cocframes.history.Event`. Errors, 429s and
+    ``on`` maps event kinds (see :data:`cocframes.tracking.EVENT_KINDS`; ``"*"`` for every
+    event) to callables taking one :class:`~cocframes.tracking.Event`. Errors, 429s and
     maintenance do not stop the watch: they are reported as ``poll_error``,
     ``maintenance_start`` and ``maintenance_end`` events, and polling backs off.
 
@@ -151,7 +151,7 @@ def changes(clan: str | Iterable[str] | None = None,
             (with ``clan`` too: events matching either).
         since, until: only events seen in ``[since, until)`` (datetimes or ISO strings; UTC
             when no zone is given).
-        kinds: only these kinds (names from :data:`cocframes.history.EVENT_KINDS`).
+        kinds: only these kinds (names from :data:`cocframes.tracking.EVENT_KINDS`).
         history: the history file (see :func:`open_history`).
 
     Raises:
@@ -238,7 +238,7 @@ def history(clan: str | None = None, player: str | None = None, *,
     Args:
         clan: only the members of this clan (profile metrics: while their profile named it).
         player: only this player. With neither, everyone stored.
-        metrics: names from :data:`cocframes.history.series.METRICS` (default all).
+        metrics: names from :data:`cocframes.tracking.series.METRICS` (default all).
         since, until: only values first seen in ``[since, until)`` (datetimes or ISO
             strings; UTC when no zone is given).
         history: the history file (see :func:`open_history`).
