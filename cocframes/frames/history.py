@@ -8,12 +8,13 @@ dtypes declared in :mod:`cocframes.frames.specs`. No I/O here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames import specs
 from cocframes.frames._columns import documented
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Records = Iterable[Mapping[str, Any]]
 

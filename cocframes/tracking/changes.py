@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_changes
 
 from .store import Detected, delta_of, encode_value
 from .times import utc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def frame_of_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -49,6 +50,8 @@ def as_seconds(moment: datetime | str | pd.Timestamp | None, name: str) -> float
     """
     if moment is None:
         return None
+    import pandas as pd
+
     try:
         stamp = pd.Timestamp(moment)
     except (ValueError, TypeError):

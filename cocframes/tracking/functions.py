@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes._frame_common import client_or_default
 from cocframes.client import Client
@@ -31,6 +29,9 @@ from .store import HistoryStore, history_path
 from .tracker import PLAYER_INTERVAL, Tracker
 from .wars import war_history_frame
 from .watch import Event, Watcher, WatchLoop
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HistoryLike = HistoryStore | str | os.PathLike[str] | None
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_legend_days
 
@@ -15,6 +13,9 @@ from .parts import CORE
 from .runs import Run, ends, last_seen, read_runs
 from .store import HistoryStore
 from .times import legend_day, seconds, utc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DAY = 86400.0
 Battle = tuple[float, float | None, float, Any]  # (time, seen_after, seen_by, entry)

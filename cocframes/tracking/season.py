@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_season
 
@@ -25,6 +23,9 @@ from .runs import (
 from .store import HistoryStore
 from .times import api_time
 from .wars import attacks_of, members, sides, stored_wars, war_new_stars
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEMBERS = "memberList"
 ENTRY_FIELDS = ("donations", "donationsReceived", "trophies")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_history
 
@@ -14,6 +12,9 @@ from .parts import CORE
 from .runs import GAMES_CHAMPION, Run, last_seen, read_runs
 from .store import HistoryStore
 from .times import utc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Metrics read from the clans' member entries: metric -> member-list field.
 ENTRY_METRICS = {"donations": "donations", "received": "donationsReceived",

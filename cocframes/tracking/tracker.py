@@ -26,7 +26,6 @@ from typing import Any
 
 from cocframes.client import Client
 from cocframes.errors import CocError, MaintenanceError, NotFoundError
-from cocframes.frames.players import PETS
 from cocframes.tags import normalize_tag
 
 from . import diff
@@ -339,6 +338,8 @@ class _Pass:
         return diff.member_changes(before.payload, fetched.payload)
 
     def poll_players(self, changed: set[str]) -> None:
+        from cocframes.frames.players import PETS  # the frames' list (imports pandas: late)
+
         members = self.members_of_watched_clans()
         due = [tag for tag in self.watched_players()
                if tag in changed or self.is_due("player", tag, self.t.player_interval)]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_war_history
 
@@ -14,6 +12,9 @@ from . import parts as _parts
 from .runs import current_parts
 from .store import HistoryStore
 from .times import utc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SIDES = ("clan", "opponent")
 

@@ -19,15 +19,16 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .changes import frame_of_detected
 from .kinds import Change, event_kind
 from .store import Detected
 from .times import utc
 from .tracker import Tracker
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_WAIT, MAX_WAIT = 1.0, 60.0  # seconds between passes (of the tracker's clock)
 MAX_BACKOFF = 600.0
