@@ -13,7 +13,7 @@ from history_sim import compare
 from cocframes.demo import World, life
 from cocframes.demo.direct import DirectClient
 from cocframes.errors import ServerError
-from cocframes.tracking import simulate
+from cocframes.tracking import simulation
 from cocframes.tracking.kinds import kinds_of
 from cocframes.tracking.store import HistoryStore
 from cocframes.tracking.tracker import Tracker
@@ -62,9 +62,9 @@ def busy_day(busy_rates, tmp_path_factory):
     passes stored before and after the interrupt)."""
     world = World(seed=7, now=START)
     store = HistoryStore(tmp_path_factory.mktemp("busy") / "history.sqlite")
-    morning = simulate.start(store, world=world).run_until(START + timedelta(hours=10))
+    morning = simulation.start(store, world=world).run_until(START + timedelta(hours=10))
     # a restart: a new process would have a new tracker on the same file
-    afternoon = simulate.start(store, world=world, client=Interrupting(world, at=40))
+    afternoon = simulation.start(store, world=world, client=Interrupting(world, at=40))
     before = len(store.table("passes"))
     with pytest.raises(KeyboardInterrupt):
         afternoon.run_until(START + timedelta(hours=16))
@@ -149,7 +149,7 @@ def test_maintenance_is_reported_once_at_each_end(tmp_path):
     window = world.maintenance_windows(START, START + timedelta(days=9))[0]
     store = HistoryStore(tmp_path)
     world.advance_to(window[0] - timedelta(minutes=10))
-    run = simulate.start(store, world=world, wars=False, raids=False, legends=False).run_until(
+    run = simulation.start(store, world=world, wars=False, raids=False, legends=False).run_until(
         window[1] + timedelta(minutes=30))
     kinds = [e.change.kind for e in run.events]
     assert kinds.count("maintenance_start") == 1
@@ -159,3 +159,46 @@ def test_maintenance_is_reported_once_at_each_end(tmp_path):
     assert window[0].timestamp() <= start.time_to < window[1].timestamp()
     assert end.time_to >= window[1].timestamp()
     assert end.time_from == pytest.approx(start.time_to)
+
+
+def _counter_total(start: int, changes: list) -> int:
+    """The season counter rule computed from the world's own record: every value before a
+    drop, plus the last value."""
+    total, value = 0, start
+    for h in changes:
+        if h.new < value:
+            total += value
+        value = h.new
+    return total + value
+
+
+def test_season_totals_equal_the_worlds_own_record(busy_day):
+    import cocframes as cf
+
+    world, _, first, last, store, _ = busy_day
+    frame = cf.season(world.clan_tag, history=store).set_index("tag")
+    initial = World(seed=7, now=START)  # the members' counters when the world began
+    start_values = {m.tag: (m.donations, m.received) for m in initial.players}
+    record = [h for h in world.record if h.time.timestamp() <= last]
+    members_seen = {h.player for h in record if h.kind == "member_joined"
+                    and h.clan == world.clan_tag and h.time.timestamp() > first}
+    first_members = {m.tag for m in World(seed=7, now=START).clan_by_tag(world.clan_tag).members}
+    # the first pass ran at START: its members are the world's first members
+    assert set(frame.index) == first_members | members_seen
+    checked = 0
+    for tag, row in frame.iterrows():
+        for column, kind, index in (("donations", "member_donations", 0),
+                                    ("received", "member_received", 1)):
+            changes = [h for h in record if h.player == tag and h.kind == kind
+                       and h.clan == world.clan_tag]
+            joined_later = tag in members_seen and tag not in first_members
+            start = 0 if joined_later else start_values[tag][index]
+            if joined_later:  # counted from the first sight, after the join
+                join = min(h.time for h in record if h.player == tag
+                           and h.kind == "member_joined")
+                before = [h for h in changes if h.time <= join]
+                start = before[-1].new if before else 0
+                changes = [h for h in changes if h.time > join]
+            assert row[column] == _counter_total(start, changes), (tag, column)
+            checked += 1
+    assert checked >= 2 * 45

@@ -16,7 +16,8 @@ The functions (also at the top level: ``cf.track``, ``cf.watch``...):
 Modules, by job: :mod:`.kinds` (the event kinds), :mod:`.diff` (two snapshots -> changes),
 :mod:`.tracker` (the schedule and a pass), :mod:`.watch` (the loop), :mod:`.store`,
 :mod:`.parts` and :mod:`.schema` (the file), :mod:`.runs`, :mod:`.season`, :mod:`.wars`,
-:mod:`.legends`, :mod:`.series` and :mod:`.changes` (reading it back), :mod:`.functions`.
+:mod:`.legends`, :mod:`.series` and :mod:`.changes` (reading it back), :mod:`.functions`,
+:mod:`.simulation` (the demo world followed offline).
 """
 
 from cocframes.tracking.functions import (
@@ -31,7 +32,7 @@ from cocframes.tracking.functions import (
 )
 from cocframes.tracking.kinds import EVENT_KINDS, KIND_NAMES, EventKind
 from cocframes.tracking.schema import HistoryVersionError
-from cocframes.tracking.simulate import simulate
+from cocframes.tracking.simulation import simulate
 from cocframes.tracking.store import HISTORY_ENV_VAR, HistoryStore
 from cocframes.tracking.watch import CallbackWarning, Event, Watcher
 
