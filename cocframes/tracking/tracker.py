@@ -106,6 +106,7 @@ class Tracker:
         self._latest: dict[tuple[str, str], Seen] = {}
         self.other_cwl_wars: set[str] = set()  # CWL war tags of other clans' wars (not kept)
         self.maintenance_since: str | None = store.meta("maintenance_since")
+        self.member_lists: dict[str, tuple[int, tuple[str, ...]]] = {}  # clan -> (version, tags)
 
     def now(self) -> float:
         """The tracker's clock, in UNIX seconds."""
@@ -177,22 +178,28 @@ class _Pass:
             times += [self.due_at("current_war", tag) for tag in self.t.clans]
         return min(times) if times else self.now + 60.0
 
+    def members_of(self, clan: str) -> tuple[str, ...]:
+        """The tags in the latest member list of ``clan`` (worked out once per version)."""
+        state = self.pending.get(("clan", clan)) or self.t.seen("clan", clan)
+        if state is None:
+            return ()
+        known = self.t.member_lists.get(clan)
+        if known is None or known[0] != state.version:
+            tags = tuple(m["tag"] for m in state.payload.get("memberList") or ()
+                         if isinstance(m, dict) and m.get("tag"))
+            known = self.t.member_lists[clan] = (state.version, tags)
+        return known[1]
+
     def watched_players(self) -> list[str]:
         tags = list(self.t.players)
         for clan in self.t.clans:
-            state = self.pending.get(("clan", clan)) or self.t.seen("clan", clan)
-            if state is not None:
-                tags += [m.get("tag") for m in state.payload.get("memberList") or ()
-                         if isinstance(m, dict) and m.get("tag")]
+            tags += self.members_of(clan)
         return list(dict.fromkeys(tags))
 
     def members_of_watched_clans(self) -> set[str]:
         out: set[str] = set()
         for clan in self.t.clans:
-            state = self.pending.get(("clan", clan)) or self.t.seen("clan", clan)
-            if state is not None:
-                out |= {m.get("tag") for m in state.payload.get("memberList") or ()
-                        if isinstance(m, dict)}
+            out.update(self.members_of(clan))
         return out
 
     # ----------------------------------------------------------------- running
