@@ -88,6 +88,7 @@ def run(days: float, repeats: int = 5) -> dict[str, Any]:
     sim.run_until(START + timedelta(days=days))
     elapsed = time.perf_counter() - started
     client = sim.client
+    world_seconds, requests, received = client.world_seconds, client.requests, client.received
     store.checkpoint()
     size = store.size()
     hours = days * 24
@@ -97,12 +98,11 @@ def run(days: float, repeats: int = 5) -> dict[str, Any]:
     unchanged = unchanged_pass_bytes(store, client, world.clan_tag, 200)
     return {
         "days": days, "members": len(world.clan_by_tag(world.clan_tag).members),
-        "passes": sim.passes, "requests": client.requests,
-        "requests_per_hour": client.requests / hours, "received": client.received,
-        "history_bytes": size, "ratio": client.received / size, "events": events,
-        "unchanged_pass_bytes": unchanged, "changes_seconds": changes,
-        "season_seconds": season, "elapsed": elapsed, "world_seconds": client.world_seconds,
-        "processing_seconds": elapsed - client.world_seconds,
+        "passes": sim.passes, "requests": requests, "requests_per_hour": requests / hours,
+        "received": received, "history_bytes": size, "ratio": received / size,
+        "events": events, "unchanged_pass_bytes": unchanged, "changes_seconds": changes,
+        "season_seconds": season, "elapsed": elapsed, "world_seconds": world_seconds,
+        "processing_seconds": elapsed - world_seconds,
         "peers_per_hour": peers_per_hour(MEMBERS), "folder": str(folder),
     }
 

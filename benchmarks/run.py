@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import frames_bench, peers, startup
+from benchmarks import frames_bench, history_bench, peers, startup
 from benchmarks._pipes import readline_within
 from benchmarks.workloads import bulk_profiles, roster
 
@@ -45,10 +45,11 @@ class Sizes:
     profiles: int = 500
     frame_reps: int = 5
     import_reps: int = 7
+    history_days: float = 28.0  # W7: one season of the demo world
 
 
 QUICK = Sizes(reps=1, warm_reps=2, w2=30, ranking_rows=2_000, profiles=30, frame_reps=1,
-              import_reps=2)
+              import_reps=2, history_days=0.25)
 
 
 # --------------------------------------------------------------------------- the server
@@ -393,6 +394,7 @@ def table(results: dict[str, Any], sizes: Sizes, quick: bool) -> tuple[list[Row]
     else:
         rows.append(Row("W6 unlimited (W1, no server limit, rate 1000/s)",
                         _fmt_run(w6) + " (no peers to compare)", ">= 3x faster peer", "-"))
+    rows += _w7_rows(r["w7"], quick)
     peer_results = r.get("peers") or {}
     for name, p in peer_results.items():
         if "error" in p:
@@ -424,6 +426,31 @@ def table(results: dict[str, Any], sizes: Sizes, quick: bool) -> tuple[list[Row]
             rows.append(Row(f"ahead of peers on {label}", "; ".join(beaten),
                             "complete and faster", _verdict(ok, True, quick)))
     return rows, correct
+
+
+def _w7_rows(w7: dict[str, Any], quick: bool) -> list[Row]:
+    """The W7 rows: a season of one demo clan through the history tracker."""
+    days, members = w7["days"], w7["members"]
+    peers_text = ", ".join(f"{name} {rate:,.0f}/h" for name, rate in
+                           w7["peers_per_hour"].items())
+    what = f"W7 history, {days:g} days of a {members}-member clan"
+    return [
+        Row(f"{what}: requests", f"{w7['requests_per_hour']:.0f} requests/h "
+            f"({w7['requests']:,} in {w7['passes']:,} passes); at their default intervals "
+            f"{peers_text}", "<= 400/h, same detection",
+            _verdict(w7["requests_per_hour"] <= 400, True, quick)),
+        Row(f"{what}: file", f"{_mb(w7['history_bytes'])} for {_mb(w7['received'])} of JSON "
+            f"received = 1/{w7['ratio']:.0f}; an unchanged pass adds "
+            f"{w7['unchanged_pass_bytes']:.0f} bytes", "<= 1/20; <= 200 bytes",
+            _verdict(w7["ratio"] >= 20 and w7["unchanged_pass_bytes"] <= 200, True, quick)),
+        Row(f"{what}: reading", f"cf.changes() {w7['changes_seconds'] * 1e3:.0f} ms "
+            f"({w7['events']:,} events), cf.season() {w7['season_seconds'] * 1e3:.0f} ms",
+            "< 0.5 s, < 0.2 s",
+            _verdict(w7["changes_seconds"] < 0.5 and w7["season_seconds"] < 0.2, True, quick)),
+        Row(f"{what}: processing", f"{w7['processing_seconds']:.0f} s for all passes (the "
+            f"demo world's own time to answer and live, apart: {w7['world_seconds']:.0f} s)",
+            "< 120 s", _verdict(w7["processing_seconds"] < 120, True, quick)),
+    ]
 
 
 def print_table(rows: list[Row], header: str) -> None:
@@ -490,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.results["w4"] = frames_bench.run(FullClanWorld(), sizes.ranking_rows, sizes.profiles,
                                            sizes.frame_reps)
     bench.results["w5"] = startup.run(sizes.import_reps)
+    print(f"W7 history ({sizes.history_days:g} days of the demo world) ...", flush=True)
+    bench.results["w7"] = history_bench.run(sizes.history_days)
     rows, correct = table(bench.results, sizes, args.quick)
     versions = bench.results.get("peer_versions")
     header = (f"cocframes benchmark{' (--quick: tiny sizes, timings not judged)' * args.quick}"
