@@ -217,3 +217,12 @@ def test_a_writer_and_a_reader_in_two_processes_share_the_file(tmp_path):
     assert reads > 0
     assert len(reader.table("passes")) == 150
     assert reader.seen("clan", "#C").payload["memberList"][0]["donations"] == 149
+
+
+def test_the_readme_lists_every_event_kind_as_the_code_declares_them():
+    from cocframes.tracking.kinds import kinds_markdown
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    begin = readme.index("<!-- event kinds:")
+    table = readme[readme.index("\n", begin) + 1:readme.index("<!-- end of event kinds -->")]
+    assert table == kinds_markdown(), "README's event kinds are out of date"
