@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any, TypeVar
 
 from .catalog import ASSETS, BADGES, LABEL_ICONS, LEAGUE_ICONS
 
@@ -29,6 +31,8 @@ KIND_FOREIGN_CLAN = 4  # opponents in war logs and raid logs (not fetchable)
 KIND_FOREIGN_PLAYER = 5  # their members (not fetchable)
 KIND_WAR = 6  # clan war league war tags
 KIND_GROUP = 7  # ranked league group tags
+
+T = TypeVar("T")
 
 
 def mix(seed: int, *keys: object) -> int:
@@ -74,6 +78,25 @@ def parse_tag(seed: int, tag: str) -> tuple[int, int] | None:
     kind = number // _SPAN - 1
     index = ((number % _SPAN - _offset(seed, kind)) * _MULT_INV) % _SPAN
     return kind, index
+
+
+def cached(world: Any, key: object, make: Callable[[], T]) -> T:
+    """Return the value kept under ``key`` in the world's ``memo``, made by ``make()`` the
+    first time (for values that never change once drawn: schedules, attack plans...)."""
+    memo = world.memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def clone(value: T) -> T:
+    """Return a fresh copy of a JSON-like value (dicts, lists and immutable leaves): quicker
+    than ``copy.deepcopy``, for payloads built from parts the world keeps."""
+    if type(value) is dict:
+        return {k: clone(v) for k, v in value.items()}  # type: ignore[return-value]
+    if type(value) is list:
+        return [clone(v) for v in value]  # type: ignore[return-value]
+    return value
 
 
 def fmt_time(moment: datetime) -> str:

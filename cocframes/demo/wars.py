@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from .common import (
     KIND_FOREIGN_PLAYER,
     KIND_WAR,
     badge_urls,
+    cached,
     clan_badge,
     fmt_time,
     make_tag,
@@ -117,6 +119,21 @@ def attack_plan(world: World, key: object, a: Side, b: Side, attacks_per_member:
     return events
 
 
+def plan_for(world: World, key: object, a: Side, b: Side, attacks_per_member: int,
+             start: datetime, end: datetime) -> tuple[list[Attack], list[datetime]]:
+    """Return the :func:`attack_plan` of a war battling from ``start`` to ``end`` and the
+    moment each of its attacks appears, kept once drawn (the plan is a function of the key,
+    the town halls of both lineups and the fraction of the battle day gone at the start)."""
+    frozen = frozen_progress(world, start, end)
+    halls = (tuple(x[2] for x in a.lineup), tuple(x[2] for x in b.lineup))
+
+    def make() -> tuple[list[Attack], list[datetime]]:
+        plan = attack_plan(world, key, a, b, attacks_per_member, frozen)
+        return plan, [attack_moment(world, start, end, e[0]) for e in plan]
+
+    return cached(world, ("plan", key, attacks_per_member, frozen, halls, start, end), make)
+
+
 def attack_moment(world: World, start: datetime, end: datetime, when: float) -> datetime:
     """Return when an attack made ``when`` into the battle day appears (after the world's
     start for the attacks not shown then)."""
@@ -137,8 +154,8 @@ def build_war(world: World, key: object, a: Side, b: Side, *, prep: datetime,
     opponent attacks and the clan totals are consistent with them.
     """
     state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
-    plan = attack_plan(world, key, a, b, attacks_per_member, frozen_progress(world, start, end))
-    events = [e for e in plan if e[7] or attack_moment(world, start, end, e[0]) <= world.now]
+    plan, moments = plan_for(world, key, a, b, attacks_per_member, start, end)
+    events = [e for e, t in zip(plan, moments, strict=True) if e[7] or t <= world.now]
     attacks_by = {0: {}, 1: {}}
     received = {0: {}, 1: {}}
     for order, (_, side_no, slot, target, stars, destruction, dur, _) in enumerate(events, 1):
@@ -272,6 +289,7 @@ def _cwl_start(world: World) -> datetime:
     return world.start - timedelta(hours=29, minutes=12) - timedelta(days=4)
 
 
+@functools.cache
 def cwl_pairings() -> list[list[tuple[int, int]]]:
     """Return the 7 rounds of pairings (indexes into ``CWL_CLANS``), circle method."""
     teams = list(range(len(CWL_CLANS)))
