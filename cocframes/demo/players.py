@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -139,13 +140,16 @@ def bb_league_obj(bb_trophies: int) -> dict:
 
 
 def player_house(seed: int, tag: str) -> dict:
-    """Return the ``playerHouse`` object."""
+    """Return the ``playerHouse`` object (a fresh one each call)."""
+    return {"elements": [{"type": part, "id": house_id}
+                         for part, house_id in _house_ids(seed, tag)]}
+
+
+@functools.lru_cache(maxsize=4096)
+def _house_ids(seed: int, tag: str) -> tuple[tuple[str, int], ...]:
+    """Return ``(part, id)`` of each element of a player's house, drawn from the tag."""
     r = rng(seed, "house", tag)
-    return {
-        "elements": [
-            {"type": part, "id": 82000000 + r.randint(0, 95)} for part in catalog.HOUSE_PARTS
-        ]
-    }
+    return tuple((part, 82000000 + r.randint(0, 95)) for part in catalog.HOUSE_PARTS)
 
 
 def clan_stub(world: World, clan_index: int) -> dict:
