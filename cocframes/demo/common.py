@@ -8,6 +8,8 @@ generated on its own without building the rest of the world.
 from __future__ import annotations
 
 import hashlib
+import json
+import marshal
 import random
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -90,13 +92,15 @@ def cached(world: Any, key: object, make: Callable[[], T]) -> T:
 
 
 def clone(value: T) -> T:
-    """Return a fresh copy of a JSON-like value (dicts, lists and immutable leaves): quicker
-    than ``copy.deepcopy``, for payloads built from parts the world keeps."""
-    if type(value) is dict:
-        return {k: clone(v) for k, v in value.items()}  # type: ignore[return-value]
-    if type(value) is list:
-        return [clone(v) for v in value]  # type: ignore[return-value]
-    return value
+    """Return a fresh copy of a JSON-like value (dicts, lists, strings, numbers, booleans,
+    ``None``): several times quicker than ``copy.deepcopy``, for payloads built from parts
+    the world keeps."""
+    return marshal.loads(marshal.dumps(value))
+
+
+def encode_body(body: object) -> bytes:
+    """Return the JSON bytes of a response body (UTF-8, compact like the real API)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def fmt_time(moment: datetime) -> str:

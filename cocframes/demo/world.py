@@ -393,3 +393,4 @@ class DemoResponse:
     status: int
     headers: dict[str, str]
     body: dict
+    data: bytes | None = None  # the body's JSON bytes, when kept with an answer kept
