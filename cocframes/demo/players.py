@@ -236,6 +236,27 @@ def player_profile(world: World, m: Member, *, overlay: bool = True) -> dict:
         body["previousLeagueSeasonId"] = _league_week(world, 1)
     if m.trophies >= 5000 and m.has_league:
         body["legendStatistics"] = _legend_stats(world, m, r)
+    lay_over = overlay and world.life is not None
+    if lay_over:  # life's kept parts replace everything drawn from here on: skip the draws
+        body.update(dict.fromkeys(_KEPT_TAIL))
+        body["playerHouse"] = player_house(seed, m.tag)
+    else:
+        _draw_tail(body, m, r, best, seed, frac, unlocked)
+    if lay_over:
+        from .growth import overlay as lay
+
+        lay(world, m, body)
+    return body
+
+
+# the keys player_profile draws last, in order; all but the house are kept parts of life
+_KEPT_TAIL = ("achievements", "playerHouse", "labels", "troops", "heroes", "heroEquipment",
+              "spells")
+
+
+def _draw_tail(body: dict, m: Member, r, best: int, seed: int, frac: float,
+               unlocked: float) -> None:
+    """Draw the profile's achievements, house, labels, troops, heroes and spells."""
     body["achievements"] = _achievements(m, r, best)
     body["playerHouse"] = player_house(seed, m.tag)
     labels = sorted(r.sample(range(len(catalog.PLAYER_LABELS)), r.randint(0, 3)))
@@ -256,11 +277,6 @@ def player_profile(world: World, m: Member, *, overlay: bool = True) -> dict:
     body["troops"] = troops
     body["heroes"], body["heroEquipment"] = _heroes(m, r, frac)
     body["spells"] = _items(r, catalog.SPELLS, frac, min(1.0, max(0.1, (m.th - 4) / 13)), "home")
-    if overlay and world.life is not None:
-        from .growth import overlay as lay_over
-
-        lay_over(world, m, body)
-    return body
 
 
 def _legend_stats(world: World, m: Member, r) -> dict:
