@@ -103,6 +103,8 @@ def _records_attacks(ci: int, k: int) -> bool:
 
 def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes,
               window: tuple[datetime, datetime], push: Push) -> None:
+    if _over_before(world, times, window):
+        return
     tag = world.clans[ci].tag
     order = (0, 2, ci, k)
 
@@ -123,6 +125,13 @@ def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes,
         push(times.end, (*order, 4), lambda t: _end_war(world, ci, k, t))
         if times.prep <= window[0]:
             _push_attacks(world, ci, k, times, window, push)
+
+
+def _over_before(world: World, times: schedule.WarTimes,
+                 window: tuple[datetime, datetime]) -> bool:
+    """Return whether every moment of a war (the latest: its end, or an attack appearing
+    just after the world's start) comes before ``window``."""
+    return max(times.end, world.start + timedelta(microseconds=1)) <= window[0]
 
 
 def _plan(world: World, key: object, a, b, apm: int, times: schedule.WarTimes) -> list:
@@ -227,6 +236,8 @@ def _count_result(world: World, t: datetime, clan, outcome: int) -> None:
 def _push_round(world: World, rnd: int, window: tuple[datetime, datetime],
                 push: Push) -> None:
     times = wars.round_times(world, rnd)
+    if _over_before(world, times, window):
+        return
     main = world.clans[MAIN]
     pairs = wars.cwl_pairings()[rnd]
     pair = next(p for p, (x, y) in enumerate(pairs) if MAIN in (CWL_CLANS[x], CWL_CLANS[y]))
