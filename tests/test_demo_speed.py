@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from cocframes.demo import World
+from cocframes.demo import World, schedule, wars
 from cocframes.demo.adapter import answer_bytes
 from cocframes.demo.clans import clan_obj
 from cocframes.demo.common import encode_body
@@ -50,3 +50,21 @@ def test_a_profile_with_life_laid_over_matches_the_full_profile() -> None:
         overlay(world, m, full)
         assert player_profile(world, m) == full
         assert list(player_profile(world, m)) == list(full)
+
+
+def test_kept_war_answers_follow_the_attacks_made() -> None:
+    world = World(seed=7, now=START)
+    path = "/clans/" + quote(world.clan_tag, safe="") + "/currentwar"
+    seen = set()
+    for _ in range(40):  # a battle day and a half in 40-minute steps
+        world.advance(2400)
+        body = world.handle("GET", path).body
+        k = schedule.war_index_at(world, 0, world.now)
+        times = schedule.war_times(world, 0, k)
+        a, b = schedule.war_sides(world, 0, k)
+        fresh = wars._war_payload(world, schedule.war_key(0, k), a, b, prep=times.prep,
+                                  start=times.start, end=times.end, attacks_per_member=2,
+                                  cwl=False)
+        assert body == fresh
+        seen.add((body["state"], body["clan"]["attacks"] + body["opponent"]["attacks"]))
+    assert len(seen) > 3

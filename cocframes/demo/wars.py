@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import marshal
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -151,8 +152,30 @@ def build_war(world: World, key: object, a: Side, b: Side, *, prep: datetime,
     as it stands at the world's ``now``.
 
     The attacks are those of :func:`attack_plan` made by ``now``; attack orders, best
-    opponent attacks and the clan totals are consistent with them.
+    opponent attacks and the clan totals are consistent with them. The latest payload of
+    each war is kept (as marshal bytes) while its state, sides and attacks shown stay the same.
     """
+    state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
+    plan, moments = plan_for(world, key, a, b, attacks_per_member, start, end)
+    shown = sum(1 for e, t in zip(plan, moments, strict=True) if e[7] or t <= world.now)
+    look = (state, shown, _side_print(a), _side_print(b), prep, start, end,
+            attacks_per_member, cwl)
+    kept = world.memo.get(("war-answer", key))
+    if kept is None or kept[0] != look:
+        war = _war_payload(world, key, a, b, prep=prep, start=start, end=end,
+                           attacks_per_member=attacks_per_member, cwl=cwl)
+        kept = world.memo[("war-answer", key)] = (look, marshal.dumps(war))
+    return marshal.loads(kept[1])
+
+
+def _side_print(side: Side) -> tuple:
+    """Return everything of a war side a payload shows, as a hashable value."""
+    return side.tag, side.name, side.level, tuple(side.badge.items()), tuple(side.lineup)
+
+
+def _war_payload(world: World, key: object, a: Side, b: Side, *, prep: datetime,
+                 start: datetime, end: datetime, attacks_per_member: int, cwl: bool) -> dict:
+    """Return the payload :func:`build_war` describes, built afresh."""
     state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
     plan, moments = plan_for(world, key, a, b, attacks_per_member, start, end)
     events = [e for e, t in zip(plan, moments, strict=True) if e[7] or t <= world.now]
