@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import time
 from email.message import Message
 from http.client import HTTPMessage
@@ -13,6 +12,7 @@ import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3 import HTTPResponse
 
+from .common import encode_body
 from .portal import Portal, check_token
 from .router import error_response
 from .world import DemoResponse, World
@@ -21,9 +21,10 @@ _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
             429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
-def encode_body(body: dict) -> bytes:
-    """Return the JSON bytes of a response body (UTF-8, compact like the real API)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def answer_bytes(answer: DemoResponse) -> bytes:
+    """Return the JSON bytes of an answer's body (kept with the answer when the world kept
+    it, else encoded now)."""
+    return answer.data if answer.data is not None else encode_body(answer.body)
 
 
 class _OriginalResponse:
@@ -85,7 +86,7 @@ class DemoAdapter(BaseAdapter):
                                                                      query, body)
         else:
             answer = error_response(404, "notFound", f"Invalid path: {parts.path}")
-        data = encode_body(answer.body)
+        data = answer_bytes(answer)
         headers = dict(answer.headers)
         headers["Content-Length"] = str(len(data))
         raw = HTTPResponse(body=io.BytesIO(data), headers=headers, status=answer.status,

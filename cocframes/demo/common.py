@@ -8,8 +8,12 @@ generated on its own without building the rest of the world.
 from __future__ import annotations
 
 import hashlib
+import json
+import marshal
 import random
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any, TypeVar
 
 from .catalog import ASSETS, BADGES, LABEL_ICONS, LEAGUE_ICONS
 
@@ -29,6 +33,8 @@ KIND_FOREIGN_CLAN = 4  # opponents in war logs and raid logs (not fetchable)
 KIND_FOREIGN_PLAYER = 5  # their members (not fetchable)
 KIND_WAR = 6  # clan war league war tags
 KIND_GROUP = 7  # ranked league group tags
+
+T = TypeVar("T")
 
 
 def mix(seed: int, *keys: object) -> int:
@@ -74,6 +80,27 @@ def parse_tag(seed: int, tag: str) -> tuple[int, int] | None:
     kind = number // _SPAN - 1
     index = ((number % _SPAN - _offset(seed, kind)) * _MULT_INV) % _SPAN
     return kind, index
+
+
+def cached(world: Any, key: object, make: Callable[[], T]) -> T:
+    """Return the value kept under ``key`` in the world's ``memo``, made by ``make()`` the
+    first time (for values that never change once drawn: schedules, attack plans...)."""
+    memo = world.memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def clone(value: T) -> T:
+    """Return a fresh copy of a JSON-like value (dicts, lists, strings, numbers, booleans,
+    ``None``): several times quicker than ``copy.deepcopy``, for payloads built from parts
+    the world keeps."""
+    return marshal.loads(marshal.dumps(value))
+
+
+def encode_body(body: object) -> bytes:
+    """Return the JSON bytes of a response body (UTF-8, compact like the real API)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def fmt_time(moment: datetime) -> str:

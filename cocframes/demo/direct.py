@@ -19,7 +19,7 @@ from cocframes.bulk import BulkResult
 from cocframes.errors import ApiError, error_for
 from cocframes.request_path import max_age, plan_operation
 
-from .adapter import encode_body
+from .adapter import answer_bytes
 from .world import DEMO_BASE_URL, World
 
 T = TypeVar("T")
@@ -68,7 +68,7 @@ class DirectClient:
         started = time.perf_counter()
         try:
             answer = self.demo_world.handle(request.method, request.path, query, None)
-            size = len(encode_body(answer.body))
+            size = len(answer_bytes(answer))
         finally:
             self.world_seconds += time.perf_counter() - started
         self.requests += 1

@@ -9,13 +9,12 @@ profile (:func:`overlay`).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import catalog, life
-from .common import fmt_time, label_icons, rng, unit
+from .common import clone, fmt_time, label_icons, rng, unit
 from .life import between, clan_tag_of, note, pick, set_member
 from .players import player_profile
 
@@ -55,7 +54,7 @@ def overlay(world: World, m: Member, body: dict) -> None:
     for key, value in kept(world, m).items():
         if key == "warPreference" and m.clan is None:
             continue
-        body[key] = copy.deepcopy(value)
+        body[key] = clone(value)
 
 
 def _profile_note(world: World, t: datetime, m: Member, kind: str, field: str, old: object,

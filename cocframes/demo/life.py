@@ -91,6 +91,7 @@ class Life:
         self.battles: dict[str, list[tuple]] = {}
         self.legend_day: dict[str, tuple[int, int, int]] = {}  # tag -> (day, attacks, defenses)
         self.plans: dict[object, list] = {}
+        self.version = 1  # counts the advances that changed something (answers kept per version)
         timeline.freeze_at_start(world)
 
 
@@ -143,12 +144,15 @@ def live_until(world: World, end: datetime) -> None:
     for i in range(first, last + 1):
         push(world.start + TICK * i, (1, i), lambda t, i=i: tick(world, t, i))
     timeline.push_moments(world, begin, end, push)
+    changed = bool(queue)
     while queue:
         time, _, action = heapq.heappop(queue)
         world.now = time
         action(time)
     world.now = end
-    _rank(world)
+    if changed:  # ranks follow trophies and members, which change only in ticks and moments
+        world.life.version += 1
+        _rank(world)
 
 
 def _rank(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -139,13 +140,16 @@ def bb_league_obj(bb_trophies: int) -> dict:
 
 
 def player_house(seed: int, tag: str) -> dict:
-    """Return the ``playerHouse`` object."""
+    """Return the ``playerHouse`` object (a fresh one each call)."""
+    return {"elements": [{"type": part, "id": house_id}
+                         for part, house_id in _house_ids(seed, tag)]}
+
+
+@functools.lru_cache(maxsize=4096)
+def _house_ids(seed: int, tag: str) -> tuple[tuple[str, int], ...]:
+    """Return ``(part, id)`` of each element of a player's house, drawn from the tag."""
     r = rng(seed, "house", tag)
-    return {
-        "elements": [
-            {"type": part, "id": 82000000 + r.randint(0, 95)} for part in catalog.HOUSE_PARTS
-        ]
-    }
+    return tuple((part, 82000000 + r.randint(0, 95)) for part in catalog.HOUSE_PARTS)
 
 
 def clan_stub(world: World, clan_index: int) -> dict:
@@ -232,6 +236,27 @@ def player_profile(world: World, m: Member, *, overlay: bool = True) -> dict:
         body["previousLeagueSeasonId"] = _league_week(world, 1)
     if m.trophies >= 5000 and m.has_league:
         body["legendStatistics"] = _legend_stats(world, m, r)
+    lay_over = overlay and world.life is not None
+    if lay_over:  # life's kept parts replace everything drawn from here on: skip the draws
+        body.update(dict.fromkeys(_KEPT_TAIL))
+        body["playerHouse"] = player_house(seed, m.tag)
+    else:
+        _draw_tail(body, m, r, best, seed, frac, unlocked)
+    if lay_over:
+        from .growth import overlay as lay
+
+        lay(world, m, body)
+    return body
+
+
+# the keys player_profile draws last, in order; all but the house are kept parts of life
+_KEPT_TAIL = ("achievements", "playerHouse", "labels", "troops", "heroes", "heroEquipment",
+              "spells")
+
+
+def _draw_tail(body: dict, m: Member, r, best: int, seed: int, frac: float,
+               unlocked: float) -> None:
+    """Draw the profile's achievements, house, labels, troops, heroes and spells."""
     body["achievements"] = _achievements(m, r, best)
     body["playerHouse"] = player_house(seed, m.tag)
     labels = sorted(r.sample(range(len(catalog.PLAYER_LABELS)), r.randint(0, 3)))
@@ -252,11 +277,6 @@ def player_profile(world: World, m: Member, *, overlay: bool = True) -> dict:
     body["troops"] = troops
     body["heroes"], body["heroEquipment"] = _heroes(m, r, frac)
     body["spells"] = _items(r, catalog.SPELLS, frac, min(1.0, max(0.1, (m.th - 4) / 13)), "home")
-    if overlay and world.life is not None:
-        from .growth import overlay as lay_over
-
-        lay_over(world, m, body)
-    return body
 
 
 def _legend_stats(world: World, m: Member, r) -> dict:

@@ -7,6 +7,7 @@ world answers exactly the 35 official operations and nothing else.
 from __future__ import annotations
 
 import json
+import marshal
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 from cocframes.operations import Operation, find_operation
 
 from . import catalog, clans, players, raids, rankings, wars
+from .common import encode_body
 from .paging import PagingError, page
 
 if TYPE_CHECKING:
@@ -25,6 +27,9 @@ CACHE_SECONDS: dict[str, int] = {
     "getCurrentWar": 120, "getClanWarLog": 120, "getClanWarLeagueWar": 120,
 }
 DEFAULT_CACHE_SECONDS = 600
+# answers that change only when the world's state does (not as the clock alone moves): kept
+# with their JSON bytes until the world next changes
+KEPT_ANSWERS = frozenset({"getClan"})
 
 
 class ApiError(Exception):
@@ -65,7 +70,6 @@ def maintenance_response() -> DemoResponse:
 def route(world: World, method: str, path: str, query: dict[str, str],
           body: bytes | None) -> DemoResponse:
     """Answer ``method path?query`` in ``world``; see :meth:`World.handle`."""
-    from .world import DemoResponse
 
     path = path.split("?", 1)[0]
     if path.startswith("/v1/"):
@@ -80,6 +84,16 @@ def route(world: World, method: str, path: str, query: dict[str, str],
     max_age = None if op.method == "POST" else CACHE_SECONDS.get(op.name, DEFAULT_CACHE_SECONDS)
     if world.in_maintenance():
         return maintenance_response()
+    if op.name in KEPT_ANSWERS:
+        return _kept_answer(world, op, params, query, body, max_age)
+    return _answer(world, op, params, query, body, max_age)
+
+
+def _answer(world: World, op: Operation, params: dict[str, str], query: dict[str, str],
+            body: bytes | None, max_age: int | None) -> DemoResponse:
+    """Return the answer of one operation (an error answer for a request it refuses)."""
+    from .world import DemoResponse
+
     try:
         payload = _HANDLERS[op.name](world, op, params, query, body)
     except ApiError as err:
@@ -87,6 +101,25 @@ def route(world: World, method: str, path: str, query: dict[str, str],
     except PagingError as err:
         return error_response(400, "badRequest", str(err), max_age)
     return DemoResponse(200, headers(max_age), payload)
+
+
+def _kept_answer(world: World, op: Operation, params: dict[str, str], query: dict[str, str],
+                 body: bytes | None, max_age: int | None) -> DemoResponse:
+    """Return the answer of an operation of :data:`KEPT_ANSWERS`: the one kept for the same
+    request while the world has not changed since (a fresh copy, with its JSON bytes)."""
+    from .world import DemoResponse
+
+    version = world.life.version if world.life is not None else 0
+    key = ("answer", op.name, tuple(sorted(params.items())), tuple(sorted(query.items())))
+    kept = world.memo.get(key)
+    if kept is None or kept[0] != version:
+        answer = _answer(world, op, params, query, body, max_age)
+        if answer.status != 200:
+            return answer
+        kept = world.memo[key] = (version, answer.headers, marshal.dumps(answer.body),
+                                  encode_body(answer.body))
+    _, answer_headers, frozen_body, data = kept
+    return DemoResponse(200, dict(answer_headers), marshal.loads(frozen_body), data)
 
 
 # ---------------------------------------------------------------------------- helpers

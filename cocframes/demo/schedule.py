@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .common import rng, unit
+from .common import cached, rng, unit
 from .world import MAIN, NOT_IN_WAR, PRIVATE, WAR_OPPONENT
 
 if TYPE_CHECKING:
@@ -82,9 +82,18 @@ def _first_times(world: World, ci: int) -> WarTimes:
 
 def war_times(world: World, ci: int, k: int) -> WarTimes:
     """Return the times of war ``k`` (0: the one going on at the start) of clan ``ci``."""
-    times = _first_times(world, ci)
-    for n in range(1, k + 1):
-        times = _next(world, ci, n, times)
+    return _schedule(world, ci, lambda times: len(times) > k)[k]
+
+
+def _schedule(world: World, ci: int, enough: Callable[[list[WarTimes]], bool]
+              ) -> list[WarTimes]:
+    """Return clan ``ci``'s wars drawn so far, drawing more until ``enough`` of them.
+
+    They are kept per kind of war 0 (a clan hiding its war log later stops being at war)."""
+    times = cached(world, ("war-times", ci, _first_kind(world, ci)),
+                   lambda: [_first_times(world, ci)])
+    while not enough(times):
+        times.append(_next(world, ci, len(times), times[-1]))
     return times
 
 
@@ -99,12 +108,11 @@ def _next(world: World, ci: int, n: int, before: WarTimes) -> WarTimes:
 def war_index_at(world: World, ci: int, moment: datetime) -> int:
     """Return the number of clan ``ci``'s latest war whose preparation began by ``moment``
     (0 when none did after the start)."""
-    k, times = 0, _first_times(world, ci)
-    while True:
-        following = _next(world, ci, k + 1, times)
-        if following.prep > moment:
-            return k
-        k, times = k + 1, following
+    times = _schedule(world, ci, lambda times: times[-1].prep > moment)
+    k = len(times) - 1
+    while k > 0 and times[k].prep > moment:
+        k -= 1
+    return k
 
 
 def war_key(ci: int, k: int) -> object:

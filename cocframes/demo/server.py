@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .adapter import encode_body
+from .adapter import answer_bytes
 from .portal import Portal, check_token
 from .router import error_response
 from .world import DemoResponse, World
@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
-        data = encode_body(answer.body)
+        data = answer_bytes(answer)
         try:
             self.send_response(answer.status)
             for key, value in answer.headers.items():

@@ -3,12 +3,13 @@ attacks, Clan War League rounds. Each happens at its exact time (see :func:`push
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import growth, schedule, wars
-from .common import fmt_time, rng
+from .common import cached, fmt_time, rng
 from .life import note
 from .world import CWL_CLANS, MAIN, WAR_OPPONENT
 
@@ -24,18 +25,24 @@ MAINTENANCE_LENGTH = (20, 40)  # minutes
 def maintenance_windows(world: World, start: datetime, end: datetime) -> list[tuple[datetime,
                                                                                      datetime]]:
     """Return the maintenance windows ``(begin, end)`` overlapping ``[start, end]``."""
-    out = []
-    begin = world.start + FIRST_MAINTENANCE + timedelta(
-        minutes=rng(world.seed, "maintenance-first").randint(0, 2 * 1440))
-    j = 0
+    return [(a, b) for a, b in _windows_until(world, end) if a <= end and b > start]
+
+
+def _windows_until(world: World, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Return the maintenance windows drawn so far, drawing more until one begins after
+    ``end``."""
+    def first() -> list:
+        begin = world.start + FIRST_MAINTENANCE + timedelta(
+            minutes=rng(world.seed, "maintenance-first").randint(0, 2 * 1440))
+        return [[], begin]
+
+    windows, begin = drawn = cached(world, "maintenance", first)
     while begin <= end:
-        r = rng(world.seed, "maintenance", j)
-        finish = begin + timedelta(minutes=r.randint(*MAINTENANCE_LENGTH))
-        if finish > start:
-            out.append((begin, finish))
+        r = rng(world.seed, "maintenance", len(windows))
+        windows.append((begin, begin + timedelta(minutes=r.randint(*MAINTENANCE_LENGTH))))
         begin += timedelta(minutes=r.randint(*MAINTENANCE_GAP))
-        j += 1
-    return out
+        drawn[1] = begin
+    return windows
 
 
 def season_ends(start: datetime, end: datetime) -> list[datetime]:
@@ -72,13 +79,14 @@ def push_moments(world: World, begin: datetime, end: datetime, push: Push) -> No
         push(b, (0, 0, j, 1), lambda t: note(world, t, "maintenance_end"))
     for moment in season_ends(begin, end):
         push(moment, (0, 1), lambda t: _new_season(world, t))
+    window = (begin, end)
     for ci in schedule.war_clans(world):
         k = schedule.war_index_at(world, ci, begin)
         while (times := schedule.war_times(world, ci, k)).prep <= end:
-            _push_war(world, ci, k, times, begin, push)
+            _push_war(world, ci, k, times, window, push)
             k += 1
     for rnd in range(wars.CWL_ROUNDS):
-        _push_round(world, rnd, begin, push)
+        _push_round(world, rnd, window, push)
 
 
 def _new_season(world: World, t: datetime) -> None:
@@ -99,8 +107,10 @@ def _records_attacks(ci: int, k: int) -> bool:
     return not (ci == WAR_OPPONENT and k == 0)
 
 
-def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes, begin: datetime,
-              push: Push) -> None:
+def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes,
+              window: tuple[datetime, datetime], push: Push) -> None:
+    if _over_before(world, times, window):
+        return
     tag = world.clans[ci].tag
     order = (0, 2, ci, k)
 
@@ -111,7 +121,7 @@ def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes, begin: da
     def prepare(t: datetime) -> None:
         schedule.freeze_sides(world, ci, k)
         note(world, t, "war_new", tag, None, war(), None, schedule.war_sides(world, ci, k)[1].tag)
-        _push_attacks(world, ci, k, times, push)
+        _push_attacks(world, ci, k, times, window, push)
 
     def state(old: str, new: str) -> Callable[[datetime], None]:
         return lambda t: note(world, t, "war_state", tag, None, war(), old, new)
@@ -122,38 +132,60 @@ def _push_war(world: World, ci: int, k: int, times: schedule.WarTimes, begin: da
     push(times.end, (*order, 3), state("inWar", "warEnded"))
     if _records_attacks(ci, k):
         push(times.end, (*order, 4), lambda t: _end_war(world, ci, k, t))
-        if times.prep <= begin:
-            _push_attacks(world, ci, k, times, push)
+        if times.prep <= window[0]:
+            _push_attacks(world, ci, k, times, window, push)
+
+
+def _over_before(world: World, times: schedule.WarTimes,
+                 window: tuple[datetime, datetime]) -> bool:
+    """Return whether every moment of a war (the latest: its end, or an attack appearing
+    just after the world's start) comes before ``window``."""
+    return max(times.end, world.start + timedelta(microseconds=1)) <= window[0]
 
 
 def _plan(world: World, key: object, a, b, apm: int, times: schedule.WarTimes) -> list:
     plans = world.life.plans
     if key not in plans:
-        plans[key] = wars.attack_plan(world, key, a, b, apm,
-                                      wars.frozen_progress(world, times.start, times.end))
+        plans[key] = wars.plan_for(world, key, a, b, apm, times.start, times.end)[0]
     return plans[key]
 
 
 def _push_attacks(world: World, ci: int, k: int, times: schedule.WarTimes,
-                  push: Push) -> None:
+                  window: tuple[datetime, datetime], push: Push) -> None:
     if not _records_attacks(ci, k):
         return
     a, b = schedule.war_sides(world, ci, k)
     _push_plan(world, _plan(world, schedule.war_key(ci, k), a, b, 2, times), a, b, times,
-               (0, 3, ci, k), push)
+               (0, 3, ci, k), window, push)
 
 
 def _push_plan(world: World, plan: list, a, b, times: schedule.WarTimes, order: tuple,
-               push: Push) -> None:
-    clan_of = {0: a.tag, 1: b.tag}
+               window: tuple[datetime, datetime], push: Push) -> None:
+    """Push the attacks of ``plan`` that appear in ``window`` (``(begin, end]``)."""
+    moments, attacks = _attacks_in_time(world, plan, a, b, times, order)
+    for i in range(bisect_right(moments, window[0]), bisect_right(moments, window[1])):
+        n, clan, attacker, defender, stars = attacks[i]
+        push(moments[i], (*order, n), lambda t, c=clan, x=attacker, d=defender, s=stars:
+             note(world, t, "war_attack", c, x, d, None, s))
+
+
+def _attacks_in_time(world: World, plan: list, a, b, times: schedule.WarTimes,
+                     order: tuple) -> tuple[list[datetime], list[tuple]]:
+    """Return (the moments, in time order, of the attacks of ``plan`` not shown at the start,
+    their ``(index in plan, clan tag, attacker tag, defender tag, stars)``), kept per war."""
+    kept = world.memo.get(("attacks", order))
+    if kept is not None and kept[0] is plan and kept[1] is a and kept[2] is b \
+            and kept[3] == times:
+        return kept[4], kept[5]
+    moments, attacks = [], []
     for n, (when, side_no, slot, target, stars, _, _, early) in enumerate(plan):
         if early:
             continue
         own, other = (a, b) if side_no == 0 else (b, a)
-        attacker, defender = own.lineup[slot][0], other.lineup[target][0]
-        push(wars.attack_moment(world, times.start, times.end, when), (*order, n),
-             lambda t, c=clan_of[side_no], x=attacker, d=defender, s=stars:
-             note(world, t, "war_attack", c, x, d, None, s))
+        moments.append(wars.attack_moment(world, times.start, times.end, when))
+        attacks.append((n, own.tag, own.lineup[slot][0], other.lineup[target][0], stars))
+    world.memo[("attacks", order)] = (plan, a, b, times, moments, attacks)
+    return moments, attacks
 
 
 def _result(plan: list, a, b) -> tuple[tuple[int, float], tuple[int, float]]:
@@ -210,8 +242,11 @@ def _count_result(world: World, t: datetime, clan, outcome: int) -> None:
 
 
 # ---------------------------------------------------------------------- Clan War League
-def _push_round(world: World, rnd: int, begin: datetime, push: Push) -> None:
+def _push_round(world: World, rnd: int, window: tuple[datetime, datetime],
+                push: Push) -> None:
     times = wars.round_times(world, rnd)
+    if _over_before(world, times, window):
+        return
     main = world.clans[MAIN]
     pairs = wars.cwl_pairings()[rnd]
     pair = next(p for p, (x, y) in enumerate(pairs) if MAIN in (CWL_CLANS[x], CWL_CLANS[y]))
@@ -224,7 +259,7 @@ def _push_round(world: World, rnd: int, begin: datetime, push: Push) -> None:
         a, b = wars.cwl_sides(world, rnd, pair)
         note(world, t, "war_new", main.tag, None, war_id(a.tag, b.tag, times.prep), None,
              b.tag if a.tag == main.tag else a.tag)
-        _push_round_attacks(world, rnd, pair, times, push)
+        _push_round_attacks(world, rnd, pair, times, window, push)
 
     def war() -> str:
         a, b = wars.cwl_sides(world, rnd, pair)
@@ -239,12 +274,12 @@ def _push_round(world: World, rnd: int, begin: datetime, push: Push) -> None:
     push(times.start, (*order, 1), lambda t: note(world, t, "war_state", main.tag, None,
                                                    war(), "preparation", "inWar"))
     push(times.end, (*order, 3), finish)
-    if times.prep <= begin:
-        _push_round_attacks(world, rnd, pair, times, push)
+    if times.prep <= window[0]:
+        _push_round_attacks(world, rnd, pair, times, window, push)
 
 
 def _push_round_attacks(world: World, rnd: int, pair: int, times: schedule.WarTimes,
-                        push: Push) -> None:
+                        window: tuple[datetime, datetime], push: Push) -> None:
     a, b = wars.cwl_sides(world, rnd, pair)
     plan = _plan(world, ("cwl", rnd, pair), a, b, 1, times)
-    _push_plan(world, plan, a, b, times, (0, 5, rnd), push)
+    _push_plan(world, plan, a, b, times, (0, 5, rnd), window, push)

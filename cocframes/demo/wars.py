@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import marshal
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ from .common import (
     KIND_FOREIGN_PLAYER,
     KIND_WAR,
     badge_urls,
+    cached,
     clan_badge,
     fmt_time,
     make_tag,
@@ -117,6 +120,21 @@ def attack_plan(world: World, key: object, a: Side, b: Side, attacks_per_member:
     return events
 
 
+def plan_for(world: World, key: object, a: Side, b: Side, attacks_per_member: int,
+             start: datetime, end: datetime) -> tuple[list[Attack], list[datetime]]:
+    """Return the :func:`attack_plan` of a war battling from ``start`` to ``end`` and the
+    moment each of its attacks appears, kept once drawn (the plan is a function of the key,
+    the town halls of both lineups and the fraction of the battle day gone at the start)."""
+    frozen = frozen_progress(world, start, end)
+    halls = (tuple(x[2] for x in a.lineup), tuple(x[2] for x in b.lineup))
+
+    def make() -> tuple[list[Attack], list[datetime]]:
+        plan = attack_plan(world, key, a, b, attacks_per_member, frozen)
+        return plan, [attack_moment(world, start, end, e[0]) for e in plan]
+
+    return cached(world, ("plan", key, attacks_per_member, frozen, halls, start, end), make)
+
+
 def attack_moment(world: World, start: datetime, end: datetime, when: float) -> datetime:
     """Return when an attack made ``when`` into the battle day appears (after the world's
     start for the attacks not shown then)."""
@@ -134,11 +152,33 @@ def build_war(world: World, key: object, a: Side, b: Side, *, prep: datetime,
     as it stands at the world's ``now``.
 
     The attacks are those of :func:`attack_plan` made by ``now``; attack orders, best
-    opponent attacks and the clan totals are consistent with them.
+    opponent attacks and the clan totals are consistent with them. The latest payload of
+    each war is kept (as marshal bytes) while its state, sides and attacks shown stay the same.
     """
     state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
-    plan = attack_plan(world, key, a, b, attacks_per_member, frozen_progress(world, start, end))
-    events = [e for e in plan if e[7] or attack_moment(world, start, end, e[0]) <= world.now]
+    plan, moments = plan_for(world, key, a, b, attacks_per_member, start, end)
+    shown = sum(1 for e, t in zip(plan, moments, strict=True) if e[7] or t <= world.now)
+    look = (state, shown, _side_print(a), _side_print(b), prep, start, end,
+            attacks_per_member, cwl)
+    kept = world.memo.get(("war-answer", key))
+    if kept is None or kept[0] != look:
+        war = _war_payload(world, key, a, b, prep=prep, start=start, end=end,
+                           attacks_per_member=attacks_per_member, cwl=cwl)
+        kept = world.memo[("war-answer", key)] = (look, marshal.dumps(war))
+    return marshal.loads(kept[1])
+
+
+def _side_print(side: Side) -> tuple:
+    """Return everything of a war side a payload shows, as a hashable value."""
+    return side.tag, side.name, side.level, tuple(side.badge.items()), tuple(side.lineup)
+
+
+def _war_payload(world: World, key: object, a: Side, b: Side, *, prep: datetime,
+                 start: datetime, end: datetime, attacks_per_member: int, cwl: bool) -> dict:
+    """Return the payload :func:`build_war` describes, built afresh."""
+    state = "preparation" if world.now < start else "inWar" if world.now < end else "warEnded"
+    plan, moments = plan_for(world, key, a, b, attacks_per_member, start, end)
+    events = [e for e, t in zip(plan, moments, strict=True) if e[7] or t <= world.now]
     attacks_by = {0: {}, 1: {}}
     received = {0: {}, 1: {}}
     for order, (_, side_no, slot, target, stars, destruction, dur, _) in enumerate(events, 1):
@@ -272,6 +312,7 @@ def _cwl_start(world: World) -> datetime:
     return world.start - timedelta(hours=29, minutes=12) - timedelta(days=4)
 
 
+@functools.cache
 def cwl_pairings() -> list[list[tuple[int, int]]]:
     """Return the 7 rounds of pairings (indexes into ``CWL_CLANS``), circle method."""
     teams = list(range(len(CWL_CLANS)))

@@ -173,6 +173,7 @@ class World:
         self.record: list[Happening] = []
         self.life = None  # the moving parts (a life.Life), made by the first advance
         self.frozen: dict[object, object] = {}  # war lineups and rosters, fixed once drawn
+        self.memo: dict[object, object] = {}  # pure values kept once computed (common.cached)
         self.clans: list[Clan] = []
         self.players: list[Member] = []
         self._build()
@@ -392,3 +393,4 @@ class DemoResponse:
     status: int
     headers: dict[str, str]
     body: dict
+    data: bytes | None = None  # the body's JSON bytes, when kept with an answer kept
