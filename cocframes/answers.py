@@ -40,6 +40,8 @@ class Fetched:
         max_age: the answer's ``Cache-Control: max-age`` in seconds, when it came with one
             (a memo recall does not keep it): how long the API says it stays current.
         size: the answer's body in bytes, when it came from the network or the cache.
+        body_hash: a 16-byte hash of that body: equal hashes, equal answers (a poller can
+            tell an unchanged answer without comparing payloads).
     """
 
     payload: Any
@@ -50,3 +52,4 @@ class Fetched:
     demo: bool
     max_age: int | None = None
     size: int | None = None
+    body_hash: bytes | None = None

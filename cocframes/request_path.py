@@ -9,6 +9,7 @@ is served with a :class:`~cocframes.answers.StaleDataWarning`. Each layer is con
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import warnings
 from dataclasses import dataclass
@@ -207,7 +208,12 @@ def _fetched(response: Any, path: str, *, stale: bool = False) -> Fetched:
                    from_cache=from_cache, stale=stale,
                    demo=response.headers.get("X-Cocframes-Demo") == "1",
                    max_age=max_age(response.headers.get("Cache-Control")),
-                   size=len(response.content))
+                   size=len(response.content), body_hash=body_hash(response.content))
+
+
+def body_hash(content: bytes) -> bytes:
+    """The 16-byte hash of an answer's body (:attr:`Fetched.body_hash`)."""
+    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 def max_age(cache_control: str | None) -> int | None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from cocframes.answers import Fetched
 from cocframes.bulk import BulkResult
 from cocframes.errors import ApiError, error_for
-from cocframes.request_path import max_age, plan_operation
+from cocframes.request_path import body_hash, max_age, plan_operation
 
 from .adapter import answer_bytes
 from .world import DEMO_BASE_URL, World
@@ -68,7 +68,8 @@ class DirectClient:
         started = time.perf_counter()
         try:
             answer = self.demo_world.handle(request.method, request.path, query, None)
-            size = len(answer_bytes(answer))
+            data = answer_bytes(answer)
+            size, digest = len(data), body_hash(data)
         finally:
             self.world_seconds += time.perf_counter() - started
         self.requests += 1
@@ -77,7 +78,8 @@ class DirectClient:
             raise error_for(answer.status, answer.body, request.path)
         return Fetched(payload=answer.body, endpoint=request.path, fetched_at=self.clock(),
                        from_cache=False, stale=False, demo=True,
-                       max_age=max_age(answer.headers.get("Cache-Control")), size=size)
+                       max_age=max_age(answer.headers.get("Cache-Control")), size=size,
+                       body_hash=digest)
 
     def call_with(self, operation: str, param: str, value: Any, **args: Any) -> Fetched:
         """``call(operation, **{param: value}, **args)``, the one-argument form."""

@@ -235,7 +235,8 @@ def member_changes(old_clan: Payload | None, new_clan: Payload) -> set[str]:
         return set(new)
     old = _members(old_clan)
     return {tag for tag, entry in new.items()
-            if tag not in old or any(get(old[tag]) != get(entry) for get in _PROFILE_GETTERS)}
+            if tag not in old or (old[tag] != entry and any(
+                get(old[tag]) != get(entry) for get in _PROFILE_GETTERS))}
 
 
 # ----------------------------------------------------------------- players
@@ -300,6 +301,9 @@ def _unit_levels(player: Payload, pets: frozenset[str]) -> dict[tuple[str, str],
 def _unit_changes(old: Payload, new: Payload, clan: str | None, player: str | None,
                   pets: frozenset[str]) -> list[Change]:
     """Return the unit level changes; a newly unlocked unit is None -> level."""
+    if all(old.get(key) == new.get(key) for key in ("troops", "spells", "heroes",
+                                                     "heroEquipment")):
+        return []  # the common case: no unit changed
     before, after = _unit_levels(old, pets), _unit_levels(new, pets)
     return [Change(kind, clan, player, field, before.get((kind, field)), level)
             for (kind, field), level in after.items()

@@ -168,6 +168,7 @@ class Seen:
     last_seen: float
     max_age: float | None
     parts: dict[str, Any] | None = None  # the payload's split values, once computed
+    body_hash: bytes | None = None  # the hash of the answer's body, when this process saw it
 
 
 class _HistoryDatabase(Database):

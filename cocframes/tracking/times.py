@@ -9,13 +9,14 @@ LEGEND_DAY_HOUR = 5  # a legend day starts at 05:00 UTC
 
 def api_time(text: object) -> float | None:
     """Return an API timestamp (``20250628T083911.000Z``) as UNIX seconds, or ``None``."""
-    if not isinstance(text, str) or len(text) < 15:
+    if not isinstance(text, str) or len(text) < 15 or text[8] != "T":
         return None
-    try:
-        moment = datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
+    try:  # read by position: strptime is ten times slower, and the format is fixed
+        moment = datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]),
+                          int(text[11:13]), int(text[13:15]), tzinfo=timezone.utc)
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc).timestamp()
+    return moment.timestamp()
 
 
 def seconds(moment: datetime) -> float:

@@ -107,6 +107,7 @@ class Tracker:
         self.other_cwl_wars: set[str] = set()  # CWL war tags of other clans' wars (not kept)
         self.maintenance_since: str | None = store.meta("maintenance_since")
         self.member_lists: dict[str, tuple[int, tuple[str, ...]]] = {}  # clan -> (version, tags)
+        self.legends_by_version: dict[str, tuple[int, bool]] = {}  # tag -> (version, in legends)
 
     def now(self) -> float:
         """The tracker's clock, in UNIX seconds."""
@@ -190,6 +191,17 @@ class _Pass:
             known = self.t.member_lists[clan] = (state.version, tags)
         return known[1]
 
+    def in_legends(self, tag: str) -> bool:
+        """Whether the latest profile of ``tag`` is in legend league (once per version)."""
+        profile = self.pending.get(("player", tag)) or self.t.seen("player", tag)
+        if profile is None:
+            return False
+        known = self.t.legends_by_version.get(tag)
+        if known is None or known[0] != profile.version:
+            known = self.t.legends_by_version[tag] = (profile.version,
+                                                      _in_legend_league(profile.payload))
+        return known[1]
+
     def watched_players(self) -> list[str]:
         tags = list(self.t.players)
         for clan in self.t.clans:
@@ -264,11 +276,15 @@ class _Pass:
         self.result.events.append(detected)
 
     def observe(self, subject: str, key: str, payload: dict[str, Any],
-                max_age: float | None) -> Seen | None:
+                max_age: float | None, body_hash: bytes | None = None) -> Seen | None:
         """Add one observation to the pass and return the previous state (``None`` if this
-        is the first time the subject is seen)."""
+        is the first time the subject is seen). ``body_hash``: the answer body's hash, which
+        tells an unchanged answer without comparing payloads."""
         before = self.pending.get((subject, key)) or self.t.seen(subject, key)
-        changed = before is None or before.payload != payload
+        if before is not None and body_hash is not None and before.body_hash == body_hash:
+            changed = False
+        else:
+            changed = before is None or before.payload != payload
         version = (before.version if before is not None else 0) + changed
         parts = previous = None
         if changed:
@@ -281,9 +297,10 @@ class _Pass:
         if changed:
             first = before.first_seen if before is not None else self.now
             self.pending[(subject, key)] = Seen(payload, version, first, self.now, max_age,
-                                                parts)
+                                                parts, body_hash)
         else:
-            self.pending[(subject, key)] = replace(before, last_seen=self.now, max_age=max_age)
+            self.pending[(subject, key)] = replace(before, last_seen=self.now, max_age=max_age,
+                                                   body_hash=body_hash)
         return before
 
     def detect(self, changes: Iterable[Change], before: Seen | None,
@@ -336,7 +353,7 @@ class _Pass:
         except CocError as error:
             self.poll_error(f"clan {clan}", error)
             return set()
-        before = self.observe("clan", clan, fetched.payload, fetched.max_age)
+        before = self.observe("clan", clan, fetched.payload, fetched.max_age, fetched.body_hash)
         if before is None:
             return set()
         if before.version == self.pending[("clan", clan)].version:
@@ -377,7 +394,8 @@ class _Pass:
                     continue  # a banned or deleted account: nothing to follow
                 self.poll_error(f"player {tag}", error)
                 continue
-            before = self.observe("player", tag, fetched.payload, fetched.max_age)
+            before = self.observe("player", tag, fetched.payload, fetched.max_age,
+                                  fetched.body_hash)
             if before is not None and before.version != self.pending[("player", tag)].version:
                 self.detect(diff.diff_player(before.payload, fetched.payload,
                                              member_fields=tag not in members, pets=PETS),
@@ -397,7 +415,7 @@ class _Pass:
         polled = self.observe("current_war", clan, {"state": fetched.payload.get("state")},
                               fetched.max_age)
         self.store_war(clan, fetched.payload, fetched.max_age, "regular", None,
-                       polled.last_seen if polled is not None else None)
+                       polled.last_seen if polled is not None else None, fetched.body_hash)
 
     def mark(self, subject: str, key: str, payload: dict[str, Any],
              max_age: float | None) -> None:
@@ -405,13 +423,14 @@ class _Pass:
         self.observe(subject, key, payload, max_age)
 
     def store_war(self, clan: str, war: dict[str, Any], max_age: float | None, war_type: str,
-                  war_tag: str | None, since: float | None) -> None:
+                  war_tag: str | None, since: float | None,
+                  body_hash: bytes | None = None) -> None:
         """Store one war of ``clan`` and detect its changes; ``since``: when the endpoint
         that showed it was polled before (the lower bound of a new war's events)."""
         war_id = diff.war_id(war)
         if war_id is None:
             return
-        before = self.observe("war", war_id, war, max_age)
+        before = self.observe("war", war_id, war, max_age, body_hash)
         if before is None:
             self.detect(diff.diff_war(None, war, clan), None, since)
         elif before.version != self.pending[("war", war_id)].version:
@@ -481,7 +500,7 @@ class _Pass:
             return
         self.mark("cwl_war", war_tag, {"final": war.get("state") == "warEnded"},
                   fetched.max_age)
-        self.store_war(clan, war, fetched.max_age, "cwl", war_tag, since)
+        self.store_war(clan, war, fetched.max_age, "cwl", war_tag, since, fetched.body_hash)
 
     def poll_raids(self, clan: str) -> None:
         interval = RAID_INTERVAL if in_raid_weekend(self.now) else RAID_QUIET_INTERVAL
@@ -504,10 +523,7 @@ class _Pass:
 
     def poll_battle_logs(self) -> None:
         for tag in self.watched_players():
-            profile = self.pending.get(("player", tag)) or self.t.seen("player", tag)
-            if profile is None or not _in_legend_league(profile.payload):
-                continue
-            if not self.is_due("battlelog", tag, LEGEND_INTERVAL):
+            if not self.is_due("battlelog", tag, LEGEND_INTERVAL) or not self.in_legends(tag):
                 continue
             previous = self.t.seen("battlelog", tag)
             try:
