@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from cocframes.frames import specs
+from cocframes.tracking.diff import diff_clan
 from cocframes.tracking.legends import legend_days_frame
 from cocframes.tracking.parts import encode
 from cocframes.tracking.season import season_frame
 from cocframes.tracking.series import history_frame
 from cocframes.tracking.store import (
     BattleRow,
+    Detected,
     HistoryStore,
     Observation,
     PassRecord,
@@ -43,10 +45,14 @@ def api(stamp: float) -> str:
 
 def observe(store: HistoryStore, subject: str, key: str, payload: dict, time: float,
             **extra) -> None:
-    """Write one pass holding one observation, as the tracker does."""
+    """Write one pass holding one observation and, for a clan, the events its member list
+    shows, as the tracker does."""
     before = store.seen(subject, key)
     changed = before is None or before.payload != payload
     version = (before.version if before else 0) + changed
+    if subject == "clan" and before is not None:
+        extra.setdefault("events", [Detected(c, before.last_seen, time)
+                                    for c in diff_clan(before.payload, payload)])
     store.record(PassRecord(started=time, finished=time, observations=[
         Observation(subject, key, time, version, payload if changed else None)], **extra))
 

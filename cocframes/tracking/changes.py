@@ -18,14 +18,22 @@ if TYPE_CHECKING:
 
 def frame_of_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Return the changes frame of stored event rows ``(id, time_from, time_to, kind, clan,
-    player, field, old, new, delta)``."""
-    records = [
-        {"time_from": None if r[1] is None else utc(r[1]), "time_to": utc(r[2]),
-         "kind": r[3], "clan": r[4], "player": r[5], "field": r[6], "old": r[7],
-         "new": r[8], "delta": r[9]}
-        for r in rows
-    ]
-    return build_changes(records)
+    player, field, old, new, delta)`` (built column by column: a season's events at once)."""
+    import numpy as np
+    import pandas as pd
+
+    if not rows:
+        return build_changes([])
+    _, time_from, time_to, *texts = zip(*rows, strict=True)
+    columns: dict[str, Any] = dict(zip(("kind", "clan", "player", "field", "old", "new",
+                                        "delta"), texts, strict=True))
+    for name, stamps in (("time_from", time_from), ("time_to", time_to)):
+        seconds = np.array([np.nan if t is None else t for t in stamps], dtype="float64")
+        nanoseconds = np.where(np.isnan(seconds), np.iinfo("int64").min,  # NaT
+                               np.round(seconds * 1e9)).astype("int64")
+        columns[name] = pd.DatetimeIndex(nanoseconds.view("M8[ns]")).tz_localize("UTC").array
+    columns = {k: list(v) if isinstance(v, tuple) else v for k, v in columns.items()}
+    return build_changes(columns)
 
 
 def frame_of_detected(found: Iterable[Detected]) -> pd.DataFrame:

@@ -8,7 +8,9 @@ blob once (runs of equal values share a blob).
 from __future__ import annotations
 
 import re
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +52,29 @@ def _where(subject: str, keys: Sequence[str] | None, part: str | None, prefix: s
     return sql, args
 
 
+# Stored values are named by their content's hash, so a decoded value never goes stale: the
+# reports keep the latest ones decoded (read-only: they never change what they read), and a
+# second report over the same season decodes almost nothing.
+_DECODED: OrderedDict[bytes, Any] = OrderedDict()
+_DECODED_MAX = 20_000
+_decoded_lock = threading.Lock()
+
+
+def _decoded(name: bytes, body: bytes) -> Any:
+    """Return the decoded stored value named ``name`` (shared: do not change it)."""
+    with _decoded_lock:
+        value = _DECODED.get(name)
+        if value is not None:
+            _DECODED.move_to_end(name)
+            return value
+    value = _load(body)
+    with _decoded_lock:
+        _DECODED[name] = value
+        if len(_DECODED) > _DECODED_MAX:
+            _DECODED.popitem(last=False)
+    return value
+
+
 class _Decoder:
     """Decodes blobs, each distinct one once: whole, or only some integer fields.
 
@@ -64,6 +89,8 @@ class _Decoder:
             rb'[{,]"(' + b"|".join(re.escape(f.encode()) for f in fields) + rb')":(-?\d+)')
 
     def __call__(self, name: bytes, body: bytes) -> Any:
+        if self.pattern is None:
+            return _decoded(name, body)
         value = self.values.get(name)
         if value is None:
             value = self.values[name] = self.decode(body)
@@ -78,13 +105,19 @@ class _Decoder:
 
 def read_runs(store: HistoryStore, subject: str, *, keys: Sequence[str] | None = None,
               part: str | None = None, prefix: str | None = None, since: float | None = None,
-              until: float | None = None, fields: Sequence[str] | None = None) -> list[Run]:
+              until: float | None = None, fields: Sequence[str] | None = None,
+              values: bool = True) -> list[Run]:
     """Return the runs of ``subject`` (of ``keys``; of the part named ``part``, or of the parts
     under ``prefix + "/"``) that overlap ``[since, until)``, in order of key, part and time.
 
     With ``fields`` (names of top-level integer fields), each run's value is a dict of those
-    fields only (those present), read without parsing the whole JSON."""
+    fields only (those present), read without parsing the whole JSON. With ``values=False``
+    the runs carry no value (``None``) and no stored value is read at all."""
     where, args = _where(subject, keys, part, prefix, since, until)
+    if not values:
+        rows = store.rows("SELECT p.key, p.part, p.valid_from, p.valid_to FROM parts p "
+                          f"WHERE {where} ORDER BY p.key, p.part, p.valid_from", args)
+        return [Run(key, name, start, end, None) for key, name, start, end in rows]
     rows = store.rows(
         "SELECT p.key, p.part, p.valid_from, p.valid_to, p.hash, b.body FROM parts p "
         f"JOIN blobs b ON b.hash = p.hash WHERE {where} "
@@ -92,6 +125,26 @@ def read_runs(store: HistoryStore, subject: str, *, keys: Sequence[str] | None =
     decode = _Decoder(fields)
     return [Run(key, name, start, end, decode(hash_, body))
             for key, name, start, end, hash_, body in rows]
+
+
+def run_values(store: HistoryStore, subject: str, key: str,
+               runs: Sequence[tuple[str, float]], fields: Sequence[str] | None = None,
+               ) -> dict[tuple[str, float], Any]:
+    """Return ``(part, valid_from) -> value`` of the given runs of one subject (read by
+    their keys: a few runs out of thousands cost a few lookups)."""
+    decode = _Decoder(fields)
+    out: dict[tuple[str, float], Any] = {}
+    for chunk in range(0, len(runs), 400):  # SQLite's limit on bound parameters
+        batch = runs[chunk:chunk + 400]
+        pairs = ",".join("(?, ?)" for _ in batch)
+        rows = store.rows(
+            "SELECT p.part, p.valid_from, p.hash, b.body FROM parts p "
+            "JOIN blobs b ON b.hash = p.hash WHERE p.subject = ? AND p.key = ? "
+            f"AND (p.part, p.valid_from) IN (VALUES {pairs})",
+            [subject, key, *(x for pair in batch for x in pair)])
+        for name, start, hash_, body in rows:
+            out[(name, start)] = decode(hash_, body)
+    return out
 
 
 def edge_runs(store: HistoryStore, subject: str, keys: Sequence[str], *,
@@ -109,11 +162,14 @@ def edge_runs(store: HistoryStore, subject: str, keys: Sequence[str], *,
     decode = _Decoder()
     found: list[dict[tuple[str, str], Run]] = []
     for pick in ("min", "max"):
-        # SQLite takes the bare columns of a min()/max() query from the row holding it.
+        # The edge of each part first (no stored value read), then only those runs' values.
         rows = store.rows(
-            f"SELECT p.key, p.part, {pick}(p.valid_from), p.valid_to, p.hash, b.body "
-            f"FROM parts p JOIN blobs b ON b.hash = p.hash WHERE {where} "
-            "GROUP BY p.key, p.part", args)
+            f"WITH edge AS (SELECT p.key, p.part, {pick}(p.valid_from) AS start FROM parts p "
+            f"WHERE {where} GROUP BY p.key, p.part) "
+            "SELECT p.key, p.part, p.valid_from, p.valid_to, p.hash, b.body FROM edge "
+            "JOIN parts p ON p.subject = ? AND p.key = edge.key AND p.part = edge.part "
+            "AND p.valid_from = edge.start JOIN blobs b ON b.hash = p.hash",
+            [*args, subject])
         found.append({(key, name): Run(key, name, start, end, decode(hash_, body))
                       for key, name, start, end, hash_, body in rows})
     return {k: (first, found[1][k]) for k, first in found[0].items()}
@@ -126,12 +182,12 @@ def current_parts(store: HistoryStore, subject: str,
     if not keys:
         return {}
     rows = store.rows(
-        "SELECT p.key, p.part, b.body FROM parts p JOIN blobs b ON b.hash = p.hash "
+        "SELECT p.key, p.part, p.hash, b.body FROM parts p JOIN blobs b ON b.hash = p.hash "
         f"WHERE p.subject = ? AND p.key IN ({','.join('?' * len(keys))}) "
         "AND p.valid_to IS NULL", [subject, *keys])
     out: dict[str, dict[str, Any]] = {}
-    for key, name, body in rows:
-        out.setdefault(key, {})[name] = _load(body)
+    for key, name, hash_, body in rows:
+        out.setdefault(key, {})[name] = _decoded(hash_, body)
     return out
 
 

@@ -19,6 +19,7 @@ from .runs import (
     intervals,
     overlap,
     read_runs,
+    run_values,
 )
 from .store import HistoryStore
 from .times import api_time
@@ -63,19 +64,72 @@ def season_bounds(store: HistoryStore, season: str | None,
 
 def _member_runs(store: HistoryStore, clan: str, start: float,
                  end: float) -> dict[str, list[Run]]:
-    """Return player tag -> the runs of their member entry overlapping the season."""
+    """Return player tag -> the runs of their member entry overlapping the season (times
+    only: no stored value is read)."""
     out: dict[str, list[Run]] = defaultdict(list)
     for run in read_runs(store, "clan", keys=[clan], prefix=MEMBERS, since=start, until=end,
-                         fields=ENTRY_FIELDS):
+                         values=False):
         out[run.part.partition("/")[2]].append(run)
     return out
 
 
-def _names(store: HistoryStore, clan: str, start: float, end: float) -> dict[str, Any]:
-    """Return player tag -> the name in their last member entry of the season."""
+def _edges(store: HistoryStore, clan: str, start: float,
+           end: float) -> dict[str, tuple[Run, Run]]:
+    """Return player tag -> their first and last member entry of the season."""
     edges = edge_runs(store, "clan", [clan], prefix=MEMBERS, since=start, until=end)
-    return {part.partition("/")[2]: last.value.get("name")
-            for (_, part), (_, last) in edges.items()}
+    return {part.partition("/")[2]: pair for (_, part), pair in edges.items()}
+
+
+def _segment_starts(runs: list[Run], start: float) -> list[Run]:
+    """Return the runs that begin a stay in the clan inside the season: the member's first
+    run, or one after a gap (a leave and rejoin), starting at or after ``start``. Their values
+    are the counters' values no event gives (the first sight of a stay)."""
+    out, previous_end = [], None
+    for run in runs:
+        if (previous_end is None or run.start > previous_end) and run.start >= start:
+            out.append(run)
+        previous_end = run.end if run.end is not None else float("inf")
+    return out
+
+
+def _counter_changes(store: HistoryStore, clan: str, start: float,
+                     end: float) -> dict[tuple[str, str], list[tuple[float, Any, Any]]]:
+    """Return (tag, member-list field) -> ``(time, old, new)`` of the stored donations and
+    received events of the season, in time order (the counters' every value after a stay's
+    first sight)."""
+    rows = store.rows(
+        "SELECT player, field, time_to, old, new FROM events WHERE clan = ? AND kind IN "
+        "('member_donations', 'member_received') AND time_to >= ? AND time_to < ? "
+        "ORDER BY time_to, id", (clan, start, end))
+    out: dict[tuple[str, str], list[tuple[float, Any, Any]]] = defaultdict(list)
+    for tag, field, time, old, new in rows:
+        out[(tag, field)].append((time, _int(old), _int(new)))
+    return out
+
+
+def _int(text: Any) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _season_counter(firsts: list[tuple[float, Any]],
+                    changes: list[tuple[float, Any, Any]]) -> int:
+    """Return a season counter's total from the first values of the stays that began in the
+    season and the changes seen (see :func:`counter_total`); a change's old value before any
+    value of the season is the previous season's and does not count."""
+    timeline = sorted([(t, 0, v, None) for t, v in firsts]
+                      + [(t, 1, old, new) for t, old, new in changes], key=lambda x: x[:2])
+    values: list[Any] = []
+    for _, is_change, first_or_old, new in timeline:
+        if not is_change:
+            values.append(first_or_old)
+            continue
+        if values and values[-1] != first_or_old:
+            values.append(first_or_old)
+        values.append(new)
+    return counter_total(values)
 
 
 def _membership(runs: list[Run], poll: float, start: float, end: float) -> dict[str, Any]:
@@ -91,16 +145,22 @@ def _was_member(runs: list[Run], poll: float, start: float) -> bool:
     return any(b > start or a >= start for a, b in intervals(runs, poll))
 
 
-def _entry_columns(runs: list[Run], start: float) -> dict[str, Any]:
-    """Return the columns read from one member's entries: donations, received (runs starting
-    in the season only) and trophies at the first and last observation."""
-    inside = [r.value for r in runs if r.start >= start]
-    donations = counter_total(v.get("donations") for v in inside)
-    received = counter_total(v.get("donationsReceived") for v in inside)
+def _entry_columns(tag: str, firsts: dict[float, Any],
+                   changes: dict[tuple[str, str], list[tuple[float, Any, Any]]],
+                   edges: tuple[Run, Run] | None) -> dict[str, Any]:
+    """Return the columns of one member's entries: donations and received (from the first
+    values of the stays begun in the season and the stored changes) and trophies at the
+    first and last observation."""
+    totals = {}
+    for field in ("donations", "donationsReceived"):
+        values = [(t, v.get(field)) for t, v in firsts.items()]
+        totals[field] = _season_counter(values, changes.get((tag, field), []))
+    donations, received = totals["donations"], totals["donationsReceived"]
+    first, last = edges if edges is not None else (None, None)
     return {"donations": donations, "received": received,
             "ratio": donations / received if received else None,
-            "trophies_start": runs[0].value.get("trophies"),
-            "trophies_end": runs[-1].value.get("trophies")}
+            "trophies_start": first.value.get("trophies") if first else None,
+            "trophies_end": last.value.get("trophies") if last else None}
 
 
 def _profile_columns(store: HistoryStore, tags: list[str], start: float,
@@ -167,7 +227,11 @@ def season_frame(store: HistoryStore, clan: str, season: str | None = None) -> p
     name, start, end = season_bounds(store, season, poll)
     entries = _member_runs(store, clan, start, end)
     tags = sorted(entries)
-    names = _names(store, clan, start, end)
+    edges = _edges(store, clan, start, end)
+    starts = [(run.part, run.start) for runs in entries.values()
+              for run in _segment_starts(runs, start)]
+    first_values = run_values(store, "clan", clan, starts, fields=ENTRY_FIELDS)
+    changes = _counter_changes(store, clan, start, end)
     profiles = _profile_columns(store, tags, start, end)
     wars = _war_columns(store, clan, start, end)
     raids = _raid_attacks(store, clan, start, end)
@@ -177,9 +241,14 @@ def season_frame(store: HistoryStore, clan: str, season: str | None = None) -> p
         if not _was_member(runs, poll, start):
             continue
         counts = wars.get(tag, Counter())
+        firsts = {vf: value for (part, vf), value in first_values.items()
+                  if part == f"{MEMBERS}/{tag}"}
+        pair = edges.get(tag)
         records.append({
-            "season": name, "clan": clan, "tag": tag, "name": names.get(tag),
-            **_membership(runs, poll, start, end), **_entry_columns(runs, start),
+            "season": name, "clan": clan, "tag": tag,
+            "name": pair[1].value.get("name") if pair else None,
+            **_membership(runs, poll, start, end),
+            **_entry_columns(tag, firsts, changes, pair),
             **profiles[tag], **{c: counts[c] for c in _WAR_COUNTS}, "raid_attacks": raids[tag],
         })
     return build_season(records)
