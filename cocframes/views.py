@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from cocframes.client import Client
+    from cocframes.tracking import HistoryStore
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ __all__ = [
     "default_clan",
     "error_message",
     "figure",
+    "history_panel",
+    "history_store",
     "html_table",
     "members_panel",
     "players_panel",
@@ -71,6 +74,12 @@ PLAYER_COLUMNS = ("name", "tag", "town_hall", "exp_level", "trophies", "best_tro
                   "war_stars", "league_tier", "clan_name", "role", "donations",
                   "donations_received", "clan_capital_contributions", "heroes",
                   "hero_equipment", "pets")
+SEASON_COLUMNS = ("name", "tag", "in_clan_at_end", "days_in_clan", "donations", "received",
+                  "ratio", "clan_games_points", "capital_gold", "war_attacks",
+                  "war_attacks_available", "war_stars", "cwl_attacks", "raid_attacks",
+                  "trophies_start", "trophies_end")
+#: How many members the history tab's donations plot shows (the biggest donors).
+HISTORY_TOP = 10
 RAID_SEASON_COLUMNS = ("season_start", "state", "capital_total_loot", "raids_completed",
                        "total_attacks", "enemy_districts_destroyed", "offensive_reward",
                        "defensive_reward", "member_count")
@@ -342,6 +351,51 @@ def raids_panel(clan: str, *, client: Client | None = None) -> Panel:
                                            size=_height(len(latest)))
     panel.tables[f"{len(raids.seasons)} raid weekends"] = _columns(raids.seasons,
                                                                    RAID_SEASON_COLUMNS)
+    return panel
+
+
+# --------------------------------------------------------------------------- history
+def history_store(clan: str, history: Any = None) -> HistoryStore | None:
+    """Return the history file that holds ``clan``, or ``None``: when the file does not
+    exist (it is never created here), cannot be read, or never tracked the clan.
+
+    ``history``: a :class:`~cocframes.tracking.HistoryStore`, a path, or ``None`` for the
+    default file (see :func:`cocframes.tracking.open_history`).
+    """
+    from cocframes.tracking import HistoryStore, open_history
+    from cocframes.tracking.store import history_path
+
+    try:
+        tag = normalize_tag(clan)
+        if not isinstance(history, HistoryStore) and not history_path(history).is_file():
+            return None
+        store = open_history(history)
+        return store if _tracks(store, tag) else None
+    except Exception:  # an unreadable history only means no history tab
+        log.warning("could not read the history file %r", history, exc_info=True)
+        return None
+
+
+def _tracks(store: HistoryStore, tag: str) -> bool:
+    return any(key == tag for _subject, key, *_ in store.subjects("clan"))
+
+
+@_guard("History")
+def history_panel(clan: str, *, history: Any = None) -> Panel:
+    """The history tab: the clan's current season per member (``cf.season``) and the
+    donations of its biggest donors over time (``cf.history``), from the history file."""
+    from cocframes import plots_history, tracking
+
+    tag = normalize_tag(clan)
+    season = tracking.season(tag, history=history)
+    donations = tracking.history(tag, metrics="donations", history=history)
+    shown = season.sort_values("donations", ascending=False, kind="stable")
+    period = str(season["season"].iloc[0]) if len(season) else ""
+    panel = Panel(title="History", frames={"season": season, "donations": donations})
+    panel.tables[f"Season {period}: {len(season)} members"] = _columns(shown, SEASON_COLUMNS)
+    panel.figures["Donations over time"] = figure(
+        plots_history.metric_over_time, donations, size=(10, 5), metric="donations",
+        top=HISTORY_TOP)
     return panel
 
 

@@ -134,11 +134,14 @@ class _Explorer(w.VBox):
 
 # --------------------------------------------------------------------------- clan explorer
 class ClanExplorer(_Explorer):
-    """A clan's members, war, troops and raids in four tabs (see :func:`clan_explorer`)."""
+    """A clan's members, war, troops and raids in four tabs, and a History tab when the
+    history file holds the clan (see :func:`clan_explorer`)."""
 
     TABS = ("Members", "War", "Troops", "Raids")
+    HISTORY = "History"
 
-    def __init__(self, clan: str | None = None, client: Client | None = None) -> None:
+    def __init__(self, clan: str | None = None, client: Client | None = None, *,
+                 history: Any = None) -> None:
         self.kind = w.Dropdown(options=[(views.plots.KIND_LABELS[k], k)
                                         for k in views.TROOP_KINDS],
                                value="hero", description="Troops tab",
@@ -148,7 +151,11 @@ class ClanExplorer(_Explorer):
         self.tabs = w.Tab()
         self.body.children = (self.tabs,)
         self.panels: dict[str, views.Panel] = {}
+        self.history = history
+        # (clan tag, store) of a History tab not drawn yet: it is read when first selected
+        self._history_due: tuple[str, Any] | None = None
         self.kind.observe(self._redraw_troops, names="value")
+        self.tabs.observe(self._open_history, names="selected_index")
         if self.tag.value:
             self.load()
 
@@ -164,9 +171,17 @@ class ClanExplorer(_Explorer):
                                          kind=self.kind.value),
             "Raids": views.raids_panel(summary.tag, client=self.client),
         }
+        store = views.history_store(summary.tag, self.history)
+        self._history_due = None if store is None else (summary.tag, store)
+        if store is not None:
+            self.panels[self.HISTORY] = views.Panel(
+                self.HISTORY, message="The clan's history is read when this tab is opened.")
         self.tabs.children = [_panel_box(p) for p in self.panels.values()]
         self.tabs.titles = tuple(self.panels)
+        if (self.tabs.selected_index or 0) >= len(self.tabs.children):
+            self.tabs.selected_index = 0
         self.body.children = (self.tabs,)
+        self._open_history()
         problems = [name for name, p in self.panels.items() if p.error]
         self.status.value = _message(
             f"Loaded {summary.name} ({summary.tag})"
@@ -176,7 +191,22 @@ class ClanExplorer(_Explorer):
     def _clear(self) -> None:
         super()._clear()
         self.panels = {}
+        self._history_due = None
         self.tabs.children = ()
+
+    def _open_history(self, _change: Any = None) -> None:
+        """Read the history into the History tab, the first time that tab is selected (the
+        explorer opens without reading it)."""
+        titles = list(self.panels)
+        if (self._history_due is None or self.HISTORY not in titles
+                or self.tabs.selected_index != titles.index(self.HISTORY)):
+            return
+        tag, store = self._history_due
+        self._history_due = None
+        panel = views.history_panel(tag, history=store)
+        self.panels[self.HISTORY] = panel
+        # fill the tab's own box: replacing the Tab's children would move the selection
+        self.tab(self.HISTORY).children = _panel_box(panel).children
 
     def _redraw_troops(self, _change: Any = None) -> None:
         """Redraw the troops tab for the chosen kind from the frame already fetched."""
@@ -195,19 +225,26 @@ class ClanExplorer(_Explorer):
         return self.tabs.children[list(self.panels).index(title)]
 
 
-def clan_explorer(clan: str | None = None, client: Client | None = None) -> ClanExplorer:
-    """Return a clan explorer: a tag box and tabs for members, war, troops and raids.
+def clan_explorer(clan: str | None = None, client: Client | None = None, *,
+                  history: Any = None) -> ClanExplorer:
+    """Return a clan explorer: a tag box and tabs for members, war, troops and raids, and
+    history when the history file holds the clan.
 
     Args:
         clan: the clan to show at once; by default the demo clan in demo mode, else empty.
         client: the client to fetch with (default: the default client, see ``cf.demo()``).
+        history: the history file (a :class:`~cocframes.tracking.HistoryStore` or a path;
+            default ``$COCFRAMES_HISTORY``, else the user data directory). It is only read,
+            never created.
 
     The members tab shows the members table, donations and trophies by town hall; the war
     tab the current war's map, stars and attacks (and the CWL race during CWL); the troops
     tab a members × units heatmap of the kind picked in the dropdown; the raids tab the
-    capital loot of the last raid weekend.
+    capital loot of the last raid weekend. The history tab, read the first time it is
+    selected, shows the current season per member (``cf.season``) and the donations of the
+    biggest donors over time (``cf.history``).
     """
-    return ClanExplorer(clan, client)
+    return ClanExplorer(clan, client, history=history)
 
 
 # --------------------------------------------------------------------------- player comparison

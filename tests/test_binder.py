@@ -60,6 +60,7 @@ def test_binder_environment_runs_every_notebook(tmp_path):
            if not k.startswith(("COC_", "COCFRAMES_", "VIRTUAL_ENV", "PYTHON"))}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["COCFRAMES_CACHE"] = str(tmp_path / "cache")
+    env["COCFRAMES_NOTEBOOK_DAYS"] = "1"  # the history notebook: a day, not a month
 
     def run(*cmd: str, cwd: Path = ROOT) -> str:
         done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,

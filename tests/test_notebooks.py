@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+#: Days of demo life the history notebook simulates in the tests (a month takes minutes).
+HISTORY_DAYS = "1"
 CREDENTIALS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN", "COCFRAMES_BASE_URL",
                "MPLBACKEND")
 
@@ -17,7 +19,7 @@ CREDENTIALS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN", "COCFRA
 def test_there_are_the_notebooks_users_are_promised():
     names = {p.stem for p in NOTEBOOKS}
     assert {"01-quick-start", "02-war-analysis", "03-troop-progress", "04-rankings",
-            "explorer"} <= names
+            "06-clan-history", "explorer"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -36,7 +38,9 @@ def test_notebook_runs_top_to_bottom_on_the_demo_world(path, tmp_path, monkeypat
     for name in CREDENTIALS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COCFRAMES_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("COCFRAMES_NOTEBOOK_DAYS", HISTORY_DAYS)
     nb = nbformat.read(path, as_version=4)
+    # timeout per cell: one simulated day of history takes about a minute
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

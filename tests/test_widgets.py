@@ -12,6 +12,7 @@ import pytest
 import cocframes as cf
 from cocframes import views, widgets
 from cocframes.demo import DemoServer
+from cocframes.tracking import HISTORY_ENV_VAR, HistoryStore, simulate
 
 matplotlib.use("Agg")
 
@@ -20,6 +21,15 @@ PRIVATE = "#992VP9YY9"
 UNKNOWN = "#8Y92LQ0U8"
 NOT_IN_WAR = "#99889JYRL"
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_default_history(tmp_path_factory):
+    """The default history file is an empty folder's: the user's own is never read."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("default-history")
+        patch.setenv(HISTORY_ENV_VAR, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="module")
@@ -283,3 +293,66 @@ def test_error_messages_are_one_line(exc, words):
     text = views.error_message(exc, "#2PP")
     assert words in text
     assert "\n" not in text
+
+
+# --------------------------------------------------------------------------- history tab
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory) -> HistoryStore:
+    """A history file that followed the demo clan for half a day."""
+    store = HistoryStore(tmp_path_factory.mktemp("history"))
+    sim = simulate(days=0.5, history=store)
+    assert sim.world.clan_tag == CLAN
+    return store
+
+
+def test_without_a_history_file_there_is_no_history_tab_and_none_is_made(
+        explorer, _no_default_history):
+    assert "History" not in explorer.tabs.titles
+    assert list(_no_default_history.iterdir()) == []
+
+
+def test_history_tab_is_read_only_when_first_selected(client, tracked, monkeypatch):
+    calls = []
+    real = views.history_panel
+    monkeypatch.setattr(views, "history_panel",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    explorer = widgets.clan_explorer(client=client, history=tracked.path)
+    assert explorer.tabs.titles == ("Members", "War", "Troops", "Raids", "History")
+    assert calls == [] and tables(explorer.tab("History")) == []
+    assert "when this tab is opened" in message(explorer.tab("History"))
+    explorer.tabs.selected_index = 4
+    box = explorer.tab("History")
+    season = cf.season(CLAN, history=tracked)
+    [table] = tables(box)
+    assert table_rows(table) == len(season) > 0
+    assert "donations" in table and "days_in_clan" in table
+    [picture] = images(box)
+    assert picture.caption == "Donations over time"
+    assert_png(picture)
+    explorer.tabs.selected_index = 0
+    explorer.tabs.selected_index = 4
+    assert len(calls) == 1  # read once
+    assert explorer.error == ""
+    no_traceback(explorer)
+
+
+def test_history_tab_from_the_default_history_file(client, tracked, monkeypatch):
+    monkeypatch.setenv(HISTORY_ENV_VAR, str(tracked.path))
+    explorer = widgets.clan_explorer(client=client)
+    assert "History" in explorer.tabs.titles
+    explorer.tag.value = NOT_IN_WAR  # a clan the file does not hold
+    assert explorer.error == ""
+    assert "History" not in explorer.tabs.titles
+
+
+def test_history_views_without_widgets(tracked, tmp_path):
+    assert views.history_store(CLAN, tracked) is tracked
+    assert views.history_store(CLAN, str(tracked.path)) is not None
+    assert views.history_store(PRIVATE, tracked) is None
+    assert views.history_store(CLAN, tmp_path / "none") is None
+    assert not (tmp_path / "none").exists()
+    panel = views.history_panel(CLAN, history=tracked)
+    assert not panel.error
+    assert set(panel.frames) == {"season", "donations"}
+    assert views.png(panel.figures["Donations over time"]).startswith(PNG)
+    assert views.history_panel(PRIVATE, history=tracked).error
