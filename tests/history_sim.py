@@ -1,5 +1,5 @@
 """Checking what the tracker found in the living demo world against the world's own record of
-what happened (the simulation itself is cocframes.tracking.simulate)."""
+what happened (the simulation itself is cocframes.tracking.simulation)."""
 
 from __future__ import annotations
 
