@@ -103,7 +103,7 @@ class Tracker:
         self.wars, self.raids, self.legends = wars, raids, legends
         self.player_interval = float(player_interval)
         self._clock = clock or client.clock
-        self._latest: dict[tuple[str, str], Seen] = {}
+        self._latest: dict[tuple[str, str], Seen | None] = {}
         self.other_cwl_wars: set[str] = set()  # CWL war tags of other clans' wars (not kept)
         self.maintenance_since: str | None = store.meta("maintenance_since")
         self.member_lists: dict[str, tuple[int, tuple[str, ...]]] = {}  # clan -> (version, tags)
@@ -132,12 +132,12 @@ class Tracker:
 
     # ----------------------------------------------------------------- state
     def seen(self, subject: str, key: str) -> Seen | None:
-        """The latest stored state of a subject (kept in memory after the first read)."""
-        found = self._latest.get((subject, key))
-        if found is None:
-            found = self.store.seen(subject, key)
-            if found is not None:
-                self._latest[(subject, key)] = found
+        """The latest stored state of a subject (kept in memory after the first read; a
+        subject the file does not hold is remembered as such too: this tracker is the one
+        writing it)."""
+        if (subject, key) in self._latest:
+            return self._latest[(subject, key)]
+        found = self._latest[(subject, key)] = self.store.seen(subject, key)
         return found
 
     def remember(self, subject: str, key: str, state: Seen) -> None:
