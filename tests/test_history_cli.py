@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -142,7 +143,9 @@ def read_lines(stream, into: queue.Queue) -> None:
         into.put(line)
 
 
-def test_ctrl_c_stops_watch_cleanly_with_whole_passes_stored(tmp_path):
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.1, 0.4])
+def test_ctrl_c_stops_watch_cleanly_with_whole_passes_stored(tmp_path, delay):
+    """Ctrl-C at moments spread over a pass (fetching, writing, printing, waiting)."""
     history = tmp_path / "history.sqlite"
     proc = cli("watch", "--demo", CLAN, "--history", str(history), "--speed", "600")
     lines: queue.Queue = queue.Queue()
@@ -150,6 +153,7 @@ def test_ctrl_c_stops_watch_cleanly_with_whole_passes_stored(tmp_path):
     try:
         first = lines.get(timeout=120)  # an event line: the watch is under way
         assert " UTC " in first
+        time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         err = proc.stderr.read()
