@@ -58,6 +58,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run(call: Any) -> Any:
+    from cocframes.cache import CacheError
     from cocframes.errors import CocError
     from cocframes.tracking.schema import HistoryVersionError
 
@@ -67,6 +68,8 @@ def _run(call: Any) -> Any:
         raise Refused(str(exc)) from None
     except OSError as exc:
         raise Refused(f"cannot use the history file: {os_error_text(exc)}") from None
+    except CacheError as exc:  # SQLite could not open or write it (a directory in its place)
+        raise Refused(f"cannot use the history file: {exc}") from None
 
 
 def run_track(args: argparse.Namespace) -> int:
@@ -91,7 +94,8 @@ def event_line(event: Any) -> str:
 
 
 def _value(value: Any) -> str:
-    return "-" if value is None else str(value)
+    """``value`` as text on one line (a clan description may hold line breaks)."""
+    return "-" if value is None else "\\n".join(str(value).splitlines())
 
 
 def _print_safely(line: str) -> None:

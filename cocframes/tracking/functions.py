@@ -28,7 +28,7 @@ from .series import history_frame
 from .store import HistoryStore, history_path
 from .tracker import PLAYER_INTERVAL, Tracker
 from .wars import war_history_frame
-from .watch import Event, Watcher, WatchLoop
+from .watch import Event, Watcher, WatchLoop, check_callbacks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,6 +127,7 @@ def watch(clans: str | Iterable[str] | None = None, players: str | Iterable[str]
     Raises:
         ValueError: an unknown event kind in ``on``, or no clan and no player.
     """
+    on = check_callbacks(on)  # a misspelt kind is refused before the file is created
     tracker = _tracker(clans, players, client, history, wars=wars, raids=raids,
                        legends=legends, player_interval=player_interval)
     loop = WatchLoop(tracker, on, max_passes=max_passes, duration=duration, speed=speed)

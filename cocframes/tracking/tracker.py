@@ -13,6 +13,9 @@ The schedule (what is due when) respects the API:
 - the battle logs of players in legend league every 6 h (a legend day is 24 h; a log holds
   fewer battles than two days).
 
+The first pass of a clan is its baseline: the wars it is in are stored, their attacks so far
+are not reported as changes (nothing is known of when they happened).
+
 A pass first fetches everything due (an interrupt there writes nothing), then writes all of
 it in one transaction: snapshots, the events found by :mod:`.diff`, wars, battles.
 """
@@ -156,6 +159,8 @@ class _Pass:
         self.pending: dict[tuple[str, str], Seen] = {}
         self.maintenance = tracker.maintenance_since
         self.answered = 0  # requests the API answered (ends a maintenance)
+        # clans never stored: this pass is their baseline (their wars give no events)
+        self.baseline = {clan for clan in tracker.clans if tracker.seen("clan", clan) is None}
 
     # ----------------------------------------------------------------- scheduling
     def due_at(self, subject: str, key: str, interval: float | None = None) -> float:
@@ -432,7 +437,8 @@ class _Pass:
             return
         before = self.observe("war", war_id, war, max_age, body_hash)
         if before is None:
-            self.detect(diff.diff_war(None, war, clan), None, since)
+            if clan not in self.baseline:
+                self.detect(diff.diff_war(None, war, clan), None, since)
         elif before.version != self.pending[("war", war_id)].version:
             self.detect(diff.diff_war(before.payload, war, clan), before)
         sides = [war.get("clan") or {}, war.get("opponent") or {}]
