@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cocframes.frames.history import build_legend_days
 
 from .parts import CORE
-from .runs import Run, ends, last_seen, read_runs
+from .runs import Run, ends, last_seen, merge_spans, read_runs
 from .store import HistoryStore
 from .times import legend_day, seconds, utc
 
@@ -74,13 +74,7 @@ def coverage(battles: list[Battle], sizes: list[Run],
             log = [b[0] for b in battles if b[2] == poll]
         if log:
             spans.append((min(log), poll))
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_spans(spans)
 
 
 def _trophy_runs(store: HistoryStore, player: str) -> list[tuple[float, float, Any]]:

@@ -205,12 +205,17 @@ def ends(runs: Iterable[Run], poll: float) -> list[tuple[Run, float]]:
 def intervals(runs: Iterable[Run], poll: float) -> list[tuple[float, float]]:
     """Return the times covered by ``runs`` (of one part, in time order; a current run ends
     at ``poll``) as merged ``(start, end)`` intervals: a gap between runs stays a gap."""
+    return merge_spans((run.start, end) for run, end in ends(runs, poll))
+
+
+def merge_spans(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Return ``(start, end)`` spans merged where they touch or overlap, in time order."""
     merged: list[tuple[float, float]] = []
-    for run, end in ends(runs, poll):
-        if merged and run.start <= merged[-1][1]:
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            merged.append((run.start, end))
+            merged.append((start, end))
     return merged
 
 
