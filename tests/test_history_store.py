@@ -16,6 +16,7 @@ import pytest
 
 from cocframes.tracking.kinds import Change
 from cocframes.tracking.parts import encode, join, split, split_values
+from cocframes.tracking.runs import read_runs
 from cocframes.tracking.schema import SCHEMA_VERSION, HistoryVersionError
 from cocframes.tracking.store import (
     Detected,
@@ -103,8 +104,8 @@ def test_unchanged_polls_add_no_rows_and_a_change_adds_one_part(tmp_path, previo
     assert _count(store.path, "SELECT count(*) FROM parts") == parts + 1
     seen = store.seen("clan", "#C")
     assert _normalised(seen.payload) == _normalised(changed)
-    runs = [(start, end, value["donations"]) for _, _, start, end, value in
-            store.timeline("clan", ["#C"], "memberList/#P1")]
+    runs = [(r.start, r.end, r.value["donations"])
+            for r in read_runs(store, "clan", keys=["#C"], part="memberList/#P1")]
     assert runs == [(1000.0, 2000.0, 0), (2000.0, None, 8)]
 
 
@@ -112,8 +113,8 @@ def test_a_member_who_leaves_closes_their_run(tmp_path):
     store = HistoryStore(tmp_path / "h.sqlite")
     _observe(store, _clan(3), 1000.0)
     _observe(store, _clan(2), 1060.0)
-    runs = list(store.timeline("clan", ["#C"], "memberList/#P2"))
-    assert [(r[2], r[3]) for r in runs] == [(1000.0, 1060.0)]
+    runs = read_runs(store, "clan", keys=["#C"], part="memberList/#P2")
+    assert [(r.start, r.end) for r in runs] == [(1000.0, 1060.0)]
     assert len(store.seen("clan", "#C").payload["memberList"]) == 2
 
 

@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,25 +233,6 @@ class HistoryStore:
             sql, args = sql + " WHERE subject = ?", (subject,)
         return self._db.read(lambda conn: conn.execute(sql + " ORDER BY 1, 2", args).fetchall())
 
-    def timeline(self, subject: str, keys: Sequence[str] | None = None,
-                 part: str | None = None) -> Iterator[tuple[str, str, float, float | None, Any]]:
-        """Yield ``(key, part, valid_from, valid_to, value)`` for every stored run of the
-        parts of ``subject`` (of ``keys`` only, and of parts named ``part`` or starting with
-        ``part + "/"`` when given), in order of key, part and time."""
-        sql = ("SELECT p.key, p.part, p.valid_from, p.valid_to, b.body FROM parts p "
-               "JOIN blobs b ON b.hash = p.hash WHERE p.subject = ?")
-        args: list[Any] = [subject]
-        if keys is not None:
-            sql += f" AND p.key IN ({','.join('?' * len(keys))})"
-            args += list(keys)
-        if part is not None:
-            sql += " AND (p.part = ? OR p.part GLOB ?)"
-            args += [part, _glob_prefix(part)]
-        rows = self._db.read(lambda conn: conn.execute(
-            sql + " ORDER BY p.key, p.part, p.valid_from", args).fetchall())
-        for key, name, start, end, body in rows:
-            yield key, name, start, end, _load(body)
-
     def events(self, *, clans: Iterable[str] | None = None,
                players: Iterable[str] | None = None, since: float | None = None,
                until: float | None = None, kinds: Iterable[str] | None = None,
@@ -300,13 +281,6 @@ class HistoryStore:
             "JOIN blobs b ON b.hash = t.hash WHERE t.player = ? "
             "ORDER BY coalesce(t.battle_time, t.seen_by)", (player,))
         return [(t, after, by, _load(body)) for t, after, by, body in rows]
-
-    def blob(self, hash_: bytes) -> Any:
-        """Return the stored value named ``hash_``."""
-        row = self.rows("SELECT body FROM blobs WHERE hash = ?", (hash_,))
-        if not row:
-            raise KeyError(hash_.hex())
-        return _load(row[0][0])
 
     def table(self, name: str) -> Any:
         """Return one table of the file as a DataFrame (times as UTC datetimes), e.g. to
