@@ -202,3 +202,31 @@ def test_season_totals_equal_the_worlds_own_record(busy_day):
             assert row[column] == _counter_total(start, changes), (tag, column)
             checked += 1
     assert checked >= 2 * 45
+
+
+def test_answers_without_max_age_are_polled_at_the_apis_usual_ages(tmp_path):
+    """A proxy that drops Cache-Control must not slow the war polls to the 10-minute default."""
+    from dataclasses import replace
+
+    class NoMaxAge(DirectClient):
+        def call(self, operation, **args):
+            return replace(super().call(operation, **args), max_age=None)
+
+    world = World(seed=7, now=START)
+    client = NoMaxAge(world)
+    tracker = Tracker(client, HistoryStore(tmp_path), clans=[world.clan_tag], raids=False,
+                      legends=False)
+    tracker.run_pass()
+    polled = Counter()
+    client.advance(seconds=121)
+    original = client.call
+
+    def counting(operation, **args):
+        polled[operation] += 1
+        return original(operation, **args)
+
+    client.call = counting
+    tracker.run_pass()
+    assert polled["getClan"] == 1
+    assert polled["getCurrentWar"] == 1, "the current war is due after 120 s, as the API says"
+    assert polled["getClanWarLeagueWar"] >= 1, "so are the clan's CWL wars"

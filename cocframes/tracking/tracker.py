@@ -52,7 +52,9 @@ LEGEND_INTERVAL = 6 * 3600.0
 RAID_INTERVAL, RAID_QUIET_INTERVAL = 3600.0, 12 * 3600.0
 NO_CWL_INTERVAL = 3 * 3600.0  # while a clan is not in a CWL group (the API answers 404)
 LEGEND_TROPHIES = 5000
-_DEFAULT_MAX_AGE = {"clan": 60.0, "war": 120.0, "league_group": 600.0}
+# The API's usual max-age of each polled subject, for an answer that came without one.
+_DEFAULT_MAX_AGE = {"clan": 60.0, "current_war": 120.0, "cwl_war": 120.0,
+                    "league_group": 600.0}
 
 
 @dataclass
