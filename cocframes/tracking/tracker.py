@@ -44,7 +44,7 @@ from .store import (
     WarRow,
     digest,
 )
-from .times import api_time, in_raid_weekend, seconds
+from .times import api_time, in_raid_weekend, seconds, utc
 
 PLAYER_INTERVAL = 3600.0
 SEASON_INTERVAL = 6 * 3600.0
@@ -165,6 +165,10 @@ class _Pass:
         self.baseline = {clan for clan in tracker.clans if tracker.seen("clan", clan) is None}
 
     # ----------------------------------------------------------------- scheduling
+    def latest(self, subject: str, key: str) -> Seen | None:
+        """The subject as this pass left it, else as the file holds it (``None``: never)."""
+        return self.pending.get((subject, key)) or self.t.seen(subject, key)
+
     def due_at(self, subject: str, key: str, interval: float | None = None) -> float:
         """When ``subject``/``key`` is next due: never seen -> now."""
         state = self.t.seen(subject, key)
@@ -188,7 +192,7 @@ class _Pass:
 
     def members_of(self, clan: str) -> tuple[str, ...]:
         """The tags in the latest member list of ``clan`` (worked out once per version)."""
-        state = self.pending.get(("clan", clan)) or self.t.seen("clan", clan)
+        state = self.latest("clan", clan)
         if state is None:
             return ()
         known = self.t.member_lists.get(clan)
@@ -200,7 +204,7 @@ class _Pass:
 
     def in_legends(self, tag: str) -> bool:
         """Whether the latest profile of ``tag`` is in legend league (once per version)."""
-        profile = self.pending.get(("player", tag)) or self.t.seen("player", tag)
+        profile = self.latest("player", tag)
         if profile is None:
             return False
         known = self.t.legends_by_version.get(tag)
@@ -287,7 +291,7 @@ class _Pass:
         """Add one observation to the pass and return the previous state (``None`` if this
         is the first time the subject is seen). ``body_hash``: the answer body's hash, which
         tells an unchanged answer without comparing payloads."""
-        before = self.pending.get((subject, key)) or self.t.seen(subject, key)
+        before = self.latest(subject, key)
         if before is not None and body_hash is not None and before.body_hash == body_hash:
             changed = False
         else:
@@ -419,15 +423,16 @@ class _Pass:
             self.poll_error(f"current war of {clan}", error)
             self.mark("current_war", clan, {"state": "unavailable"}, None)
             return
-        polled = self.observe("current_war", clan, {"state": fetched.payload.get("state")},
-                              fetched.max_age)
+        polled = self.mark("current_war", clan, {"state": fetched.payload.get("state")},
+                           fetched.max_age)
         self.store_war(clan, fetched.payload, fetched.max_age, "regular", None,
                        polled.last_seen if polled is not None else None, fetched.body_hash)
 
     def mark(self, subject: str, key: str, payload: dict[str, Any],
-             max_age: float | None) -> None:
-        """Note that a schedule-only subject was polled (a tiny payload, for its due time)."""
-        self.observe(subject, key, payload, max_age)
+             max_age: float | None) -> Seen | None:
+        """Note that a schedule-only subject was polled (a tiny payload, for its due time);
+        return its previous state."""
+        return self.observe(subject, key, payload, max_age)
 
     def store_war(self, clan: str, war: dict[str, Any], max_age: float | None, war_type: str,
                   war_tag: str | None, since: float | None,
@@ -479,8 +484,7 @@ class _Pass:
                 group_since = None
         else:
             group_since = None
-        current = self.pending.get(("league_group", group_key)) or self.t.seen(
-            "league_group", group_key)
+        current = self.latest("league_group", group_key)
         if current is None:
             return
         for round_ in current.payload.get("rounds") or ():
@@ -561,8 +565,6 @@ def _in_legend_league(profile: dict[str, Any]) -> bool:
 def season_id(start: float) -> str:
     """The id (``"YYYY-MM"``) of the season starting at ``start``: the month it mostly covers
     (a season starting in the last days of a month is the next month's)."""
-    from .times import utc
-
     moment = utc(start + 7 * 86400)
     return f"{moment.year:04d}-{moment.month:02d}"
 
