@@ -167,9 +167,7 @@ def changes(clan: str | Iterable[str] | None = None,
         clans=_tags(clan, "clan") if clan is not None else None,
         players=_tags(player, "player") if player is not None else None,
         since=as_seconds(since, "since"), until=as_seconds(until, "until"), kinds=kind_names)
-    frame = frame_of_rows(rows)
-    frame.attrs.update(source="history:events", history=str(store.path))
-    return frame
+    return _report(frame_of_rows(rows), "events", store)
 
 
 def _report(frame: pd.DataFrame, source: str, store: HistoryStore) -> pd.DataFrame:

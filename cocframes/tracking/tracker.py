@@ -382,18 +382,8 @@ class _Pass:
             return
         call = functools.partial(self.t.client.call_with, "getPlayer", "playerTag",
                                  refresh=True)
-        if len(due) <= 2:
-            outcomes = []
-            for tag in due:
-                try:
-                    outcomes.append((tag, call(tag), None))
-                except MaintenanceError:
-                    raise
-                except CocError as error:
-                    outcomes.append((tag, None, error))
-        else:
-            bulk = self.t.client.many(call, due, progress=False)
-            outcomes = list(zip(due, bulk.results, bulk.errors, strict=True))
+        bulk = self.t.client.many(call, due, progress=False)
+        outcomes = list(zip(due, bulk.results, bulk.errors, strict=True))
         self.result.requests += len(due)
         self.answered += sum(fetched is not None for _, fetched, _ in outcomes)
         self.result.received += sum(f.size or 0 for _, f, _ in outcomes if f is not None)
