@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cocframes.frames.history import build_changes
 
-from .store import Detected, delta_of, encode_value
-from .times import utc
+from .store import Detected, event_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,16 +36,9 @@ def frame_of_rows(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
 
 
 def frame_of_detected(found: Iterable[Detected]) -> pd.DataFrame:
-    """Return the changes frame of events just detected (before or after storing)."""
-    records = [
-        {"time_from": None if d.time_from is None else utc(d.time_from),
-         "time_to": utc(d.time_to), "kind": d.change.kind, "clan": d.change.clan,
-         "player": d.change.player, "field": d.change.field,
-         "old": encode_value(d.change.old), "new": encode_value(d.change.new),
-         "delta": delta_of(d.change.old, d.change.new)}
-        for d in found
-    ]
-    return build_changes(records)
+    """Return the changes frame of events just detected (before or after storing): the same
+    rows as the ``events`` table holds."""
+    return frame_of_rows([(None, *event_row(d)) for d in found])
 
 
 def as_seconds(moment: datetime | str | pd.Timestamp | None, name: str) -> float | None:

@@ -112,6 +112,14 @@ class Detected:
     time_to: float
 
 
+def event_row(found: Detected) -> tuple[Any, ...]:
+    """Return an event as the ``events`` table holds it: ``(time_from, time_to, kind, clan,
+    player, field, old, new, delta)``."""
+    c = found.change
+    return (found.time_from, found.time_to, c.kind, c.clan, c.player, c.field,
+            encode_value(c.old), encode_value(c.new), delta_of(c.old, c.new))
+
+
 @dataclass
 class WarRow:
     """The ``wars`` row of one war (see the table for the columns)."""
@@ -354,9 +362,7 @@ def _write_pass(conn: sqlite3.Connection, found: PassRecord) -> int:
     conn.executemany(
         "INSERT INTO events (pass, time_from, time_to, kind, clan, player, field, old, new, "
         "delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pass_id, d.time_from, d.time_to, d.change.kind, d.change.clan, d.change.player,
-          d.change.field, encode_value(d.change.old), encode_value(d.change.new),
-          delta_of(d.change.old, d.change.new)) for d in found.events])
+        [(pass_id, *event_row(d)) for d in found.events])
     for war in found.wars:
         conn.execute(
             "INSERT INTO wars (war_id, clan, opponent, war_type, war_tag, preparation_start, "
