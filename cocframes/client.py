@@ -259,9 +259,8 @@ class Client(OperationMethods):
         if self._world is None:
             raise ConfigurationError("advance() moves the demo world's clock: it needs an "
                                      "in-process demo client, Client(demo=True)")
-        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta or 0)
-        step += timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-        now = self._world.advance(step)
+        now = self._world.advance(delta, days=days, hours=hours, minutes=minutes,
+                                  seconds=seconds)
         self.clear_cache()
         return now
 

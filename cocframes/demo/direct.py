@@ -48,11 +48,10 @@ class DirectClient:
     def advance(self, delta: timedelta | float | None = None, *, days: float = 0,
                 hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:
         """Move the world's clock on (as :meth:`cocframes.Client.advance`); return its now."""
-        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta or 0)
-        step += timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
         started = time.perf_counter()
         try:
-            return self.demo_world.advance(step)
+            return self.demo_world.advance(delta, days=days, hours=hours, minutes=minutes,
+                                           seconds=seconds)
         finally:
             self.world_seconds += time.perf_counter() - started
 

@@ -319,17 +319,20 @@ class World:
         return monday - timedelta(weeks=weeks_ago)
 
     # ----------------------------------------------------------------- time
-    def advance(self, delta: timedelta | float) -> datetime:
-        """Move the world's clock on by ``delta`` (a timedelta or seconds) and return ``now``.
+    def advance(self, delta: timedelta | float | None = None, *, days: float = 0,
+                hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:
+        """Move the world's clock on by ``delta`` (a timedelta or seconds) plus the given days,
+        hours, minutes and seconds, and return ``now``.
 
         Raises:
-            ValueError: ``delta`` is negative.
+            ValueError: the step is negative.
         """
-        seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
-        if seconds < 0:
-            raise ValueError(f"cannot advance the world backwards ({seconds} s)")
+        step = delta if isinstance(delta, timedelta) else timedelta(seconds=float(delta or 0))
+        step += timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        if step < timedelta(0):
+            raise ValueError(f"cannot advance the world backwards ({step.total_seconds()} s)")
         with self.lock:
-            return self.advance_to(self.now + timedelta(seconds=seconds))
+            return self.advance_to(self.now + step)
 
     def advance_to(self, moment: datetime) -> datetime:
         """Live until ``moment`` (naive: UTC) and return ``now``. The world reached is the
