@@ -6,9 +6,9 @@ One call, one frame::
     cf.demo()                      # the offline demo world; or set $COC_API_TOKEN
     cf.members("#992JPJY20")       # one row per clan member
 
-The frame functions (``members``, ``players``, ``units``, ``war_attacks``, ``rankings``...)
-use the default client (:func:`get_client`) unless given ``client=``; :class:`Client` is the
-lower layer with one method per API operation.
+The frame functions (``members``, ``players``, ``units``, ``war``, ``cwl``, ``participation``,
+``rankings``...) use the default client (:func:`get_client`) unless given ``client=``;
+:class:`Client` is the lower layer with one method per API operation.
 
 History (:mod:`cocframes.tracking`): ``track`` / ``watch`` store what changed in a history file;
 ``changes``, ``season``, ``war_history``, ``legend_days`` and ``history`` read it back.
@@ -19,6 +19,7 @@ from cocframes.api import (
     CallableDemoModule,
     CwlFrames,
     RaidFrames,
+    WarFrames,
     achievements,
     battle_log,
     connect,
@@ -31,6 +32,7 @@ from cocframes.api import (
     locations,
     login,
     members,
+    participation,
     players,
     raids,
     rankings,
@@ -38,6 +40,7 @@ from cocframes.api import (
     set_client,
     units,
     use_demo,
+    war,
     war_attacks,
     war_log,
     war_members,
@@ -116,6 +119,7 @@ __all__ = [
     "StaleDataWarning",
     "Stats",
     "ThrottledError",
+    "WarFrames",
     "Watcher",
     "achievements",
     "battle_log",
@@ -135,6 +139,7 @@ __all__ = [
     "members",
     "normalize_tag",
     "open_history",
+    "participation",
     "players",
     "raids",
     "rankings",
@@ -144,6 +149,7 @@ __all__ = [
     "track",
     "units",
     "use_demo",
+    "war",
     "war_attacks",
     "war_history",
     "war_log",

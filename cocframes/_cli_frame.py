@@ -18,14 +18,22 @@ from cocframes.kinds import label_kind, league_kind, ranking_kind
 # Frame name → (function in cocframes.api, how the positional arguments are passed).
 FRAMES: dict[str, str] = {
     "members": "clan", "players": "tags", "units": "tags", "achievements": "tags",
-    "war-attacks": "clan", "war-members": "clan", "war-log": "clan", "cwl": "clan",
-    "raids": "clan", "rankings": "location", "legend-rankings": "season",
-    "battle-log": "player", "league-history": "player", "locations": "none",
+    "war": "clan", "war-attacks": "clan", "war-members": "clan", "war-log": "clan",
+    "cwl": "clan", "participation": "clan", "raids": "clan", "rankings": "location",
+    "legend-rankings": "season", "battle-log": "player", "league-history": "player",
+    "locations": "none",
     "leagues": "none", "labels": "none", "search-clans": "name",
 }
 
 
-_PARTS = {"cwl": ("clans", "rounds", "attacks"), "raids": ("seasons", "members", "districts")}
+# Frames of several parts → their parts; the last one is shown when --part is not given.
+_PARTS = {"cwl": ("clans", "rounds", "lineup", "medals", "attacks"),
+          "war": ("members", "attacks"), "raids": ("seasons", "members", "districts")}
+
+
+def parts_help() -> str:
+    """Return the --part choices of every frame of several parts, for the help text."""
+    return "; ".join(f"{name}: {'|'.join(parts)}" for name, parts in _PARTS.items())
 
 
 # Frames that take --kind → the check of its spelling (the one table in cocframes.kinds).
@@ -45,7 +53,7 @@ def _frame_problem(args: argparse.Namespace) -> str | None:
     if args.clan and how != "tags":
         return "--clan applies to players, units and achievements"
     if args.part and args.part not in _PARTS.get(args.name, ()):
-        return "--part applies to " + "; ".join(f"{k}: {'|'.join(v)}" for k, v in _PARTS.items())
+        return "--part applies to " + parts_help()
     if how == "none" and args.args:
         return f"{args.name} takes no argument"
     if how in ("clan", "player", "name", "location") and len(args.args) != 1:

@@ -4,7 +4,7 @@ a clan's CWL group."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cocframes._frame_common import all_pages, client_or_default, provenance
@@ -13,13 +13,14 @@ from cocframes.client import Client, Fetched
 from cocframes.errors import ApiError, NotFoundError, NotInLeagueError
 from cocframes.frames import specs
 from cocframes.frames._columns import documented
-from cocframes.tags import normalize_tag
+from cocframes.tags import UNDRAWN_WAR_TAG, normalize_tag
 
 
 def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
-    """Fetch every played war of a CWL group concurrently; return war tag → answer."""
+    """Fetch every played war of a CWL group concurrently (rounds not drawn yet, war tag
+    ``#0``, are never sent); return war tag → answer."""
     war_tags = [t for r in group.get("rounds") or [] for t in r.get("warTags") or []
-                if t and t != "#0"]
+                if t and t != UNDRAWN_WAR_TAG]
     fetch_war = functools.partial(client.call_with, "getClanWarLeagueWar", "warTag")
     result = client.many(fetch_war, war_tags, description="CWL wars")
     return {tag: f for tag, f in zip(war_tags, result.results, strict=True) if f is not None}
@@ -27,7 +28,7 @@ def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
 
 @dataclass
 class _War:
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # seen from the clan asked for: it is the "clan" side
     fetched: list[Fetched]
     round_number: int | None = None  # CWL round, 1-based; None for a regular war
     war_tag: str | None = None  # CWL war tag; None for a regular war
@@ -59,8 +60,10 @@ def _current_war(client: Client, clan: str) -> _War:
                 best = (*rank, war_tag, fetched)
     if best is None:
         return _War(regular.payload, [regular])
+    from cocframes.frames.wars import orient
+
     _, number, war_tag, fetched = best
-    return _War(fetched.payload, [regular, group, fetched], number, war_tag)
+    return _War(orient(fetched.payload, tag), [regular, group, fetched], number, war_tag)
 
 
 def _war_provenance(df: Any, war: _War) -> Any:
@@ -74,25 +77,46 @@ def _war_provenance(df: Any, war: _War) -> Any:
     return df
 
 
+@dataclass
+class WarFrames:
+    """The clan's current war (regular or CWL) as frames, from one fetch.
+
+    Attributes:
+        attacks: one row per attack (as :func:`war_attacks`).
+        members: one row per participant of both sides (as :func:`war_members`).
+    """
+
+    attacks: Any
+    members: Any
+
+
+@documented(specs.WAR_ATTACKS, specs.WAR_MEMBERS, titles=("``.attacks``", "``.members``"))
+def war(clan: str, *, client: Client | None = None) -> WarFrames:
+    """Return the clan's current war (regular, or else its CWL round war in progress) as its
+    attacks and its members, both from the same answers. The clan asked for is always the
+    ``clan`` side; ``attrs["war_state"]`` says ``notInWar`` when the frames are empty because
+    there is no war."""
+    from cocframes.frames.wars import build_war_attacks, build_war_members
+
+    current = _current_war(client_or_default(client), clan)
+    where = {"round_number": current.round_number, "war_tag": current.war_tag}
+    return WarFrames(
+        attacks=_war_provenance(build_war_attacks(current.payload, **where), current),
+        members=_war_provenance(build_war_members(current.payload, **where), current))
+
+
 @documented(specs.WAR_ATTACKS)
 def war_attacks(clan: str, *, client: Client | None = None) -> Any:
     """Return one row per attack of the clan's current war (regular or CWL), with new stars
-    (stars above the defender's best earlier attack)."""
-    from cocframes.frames.wars import build_war_attacks
-
-    war = _current_war(client_or_default(client), clan)
-    df = build_war_attacks(war.payload, round_number=war.round_number, war_tag=war.war_tag)
-    return _war_provenance(df, war)
+    (stars above the defender's best earlier attack). :func:`war` gives the attacks and the
+    members from one fetch."""
+    return war(clan, client=client).attacks
 
 
 @documented(specs.WAR_MEMBERS)
 def war_members(clan: str, *, client: Client | None = None) -> Any:
     """Return one row per participant of the clan's current war (regular or CWL)."""
-    from cocframes.frames.wars import build_war_members
-
-    war = _current_war(client_or_default(client), clan)
-    df = build_war_members(war.payload, round_number=war.round_number, war_tag=war.war_tag)
-    return _war_provenance(df, war)
+    return war(clan, client=client).members
 
 
 @documented(specs.WAR_LOG)
@@ -115,11 +139,37 @@ class CwlFrames:
         clans: one row per clan of the group.
         rounds: one row per round × war tag.
         attacks: one row per attack of every played war, with its round number.
+        lineup: one row per clan × round × member of every played war's lineup, with
+            attacks used, remaining and missed.
+        medals: the bonus-medal ranking of the clan's own lineup members, best first
+            (:meth:`rank_medals` ranks them with other weights).
+        clan_tag: the clan asked for; in its wars it is the ``clan`` side.
     """
 
     clans: Any
     rounds: Any
     attacks: Any
+    lineup: Any
+    medals: Any
+    clan_tag: str
+    _group: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    _wars: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    _fetched: list[Fetched] = field(repr=False, compare=False, default_factory=list)
+
+    def rank_medals(self, **weights: float) -> Any:
+        """Return the bonus-medal ranking scored with ``weights`` (column name → weight, for
+        any of ``wars``, ``attacks_used``, ``attacks_missed``, ``stars``, ``new_stars``,
+        ``three_stars``, ``destruction``) instead of the default
+        ``1 * stars + 0.01 * destruction - 2 * attacks_missed``; e.g.
+        ``league.rank_medals(new_stars=1, attacks_missed=-3)``. No request is made.
+
+        Raises:
+            ValueError: for an unknown column or a weight that is not a finite number.
+        """
+        from cocframes.frames.wars import build_cwl_medals
+
+        df = build_cwl_medals(self._group, self._wars, self.clan_tag, weights or None)
+        return provenance(df, self._fetched, "getClanWarLeagueWar")
 
 
 def _league_group(client: Client, clan: str) -> Fetched:
@@ -150,22 +200,35 @@ def _not_in_league(client: Client, clan: str, error: NotFoundError) -> ApiError:
         error.endpoint)
 
 
-@documented(specs.CWL_CLANS, specs.CWL_ROUNDS, specs.WAR_ATTACKS,
-            titles=("``.clans``", "``.rounds``", "``.attacks``"))
+@documented(specs.CWL_CLANS, specs.CWL_ROUNDS, specs.WAR_ATTACKS, specs.WAR_MEMBERS,
+            specs.CWL_MEDALS,
+            titles=("``.clans``", "``.rounds``", "``.attacks``", "``.lineup``", "``.medals``"))
 def cwl(clan: str, *, client: Client | None = None) -> CwlFrames:
-    """Return the clan's current CWL group: its clans, its rounds and every attack of its
-    wars (fetched concurrently). Raises :class:`~cocframes.NotInLeagueError` when the clan is
-    in no CWL group this season."""
-    from cocframes.frames.wars import build_cwl_attacks, build_cwl_clans, build_cwl_rounds
+    """Return the clan's current CWL group: its clans, its rounds, every attack and every
+    lineup of its wars (fetched concurrently; rounds not drawn yet are never sent), and the
+    bonus-medal ranking of the clan's members. In the clan's own wars it is the ``clan`` side.
+    Raises :class:`~cocframes.NotInLeagueError` when the clan is in no CWL group this
+    season."""
+    from cocframes.frames.wars import (
+        build_cwl_attacks,
+        build_cwl_clans,
+        build_cwl_lineup,
+        build_cwl_rounds,
+    )
 
     client = client_or_default(client)
-    group = _league_group(client, clan)
+    tag = normalize_tag(clan)
+    group = _league_group(client, tag)
     wars = _round_wars(client, group.payload)
     fetched = [group, *wars.values()]
-    payloads = {tag: f.payload for tag, f in wars.items()}
-    return CwlFrames(
+    payloads = {war_tag: f.payload for war_tag, f in wars.items()}
+    league = CwlFrames(
         clans=provenance(build_cwl_clans(group.payload), [group], "getClanWarLeagueGroup"),
         rounds=provenance(build_cwl_rounds(group.payload), [group], "getClanWarLeagueGroup"),
-        attacks=provenance(build_cwl_attacks(group.payload, payloads), fetched,
+        attacks=provenance(build_cwl_attacks(group.payload, payloads, tag), fetched,
                            "getClanWarLeagueWar"),
-    )
+        lineup=provenance(build_cwl_lineup(group.payload, payloads, tag), fetched,
+                          "getClanWarLeagueWar"),
+        medals=None, clan_tag=tag, _group=group.payload, _wars=payloads, _fetched=fetched)
+    league.medals = league.rank_medals()
+    return league

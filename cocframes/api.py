@@ -28,6 +28,7 @@ from cocframes._clan_frames import (
     raids,
     search_clans,
 )
+from cocframes._participation_frames import participation
 from cocframes._reference_frames import (
     LEGEND_LEAGUE_ID,
     labels,
@@ -36,7 +37,15 @@ from cocframes._reference_frames import (
     locations,
     rankings,
 )
-from cocframes._war_frames import CwlFrames, cwl, war_attacks, war_log, war_members
+from cocframes._war_frames import (
+    CwlFrames,
+    WarFrames,
+    cwl,
+    war,
+    war_attacks,
+    war_log,
+    war_members,
+)
 from cocframes.client import Client
 
 _lock = threading.Lock()
@@ -129,8 +138,9 @@ def login(
 
 
 __all__ = [
-    "LEGEND_LEAGUE_ID", "CallableDemoModule", "CwlFrames", "RaidFrames", "achievements",
-    "battle_log", "connect", "cwl", "get_client", "labels", "league_history", "leagues",
-    "legend_rankings", "locations", "login", "members", "players", "raids", "rankings",
-    "search_clans", "set_client", "units", "use_demo", "war_attacks", "war_log", "war_members",
+    "LEGEND_LEAGUE_ID", "CallableDemoModule", "CwlFrames", "RaidFrames", "WarFrames",
+    "achievements", "battle_log", "connect", "cwl", "get_client", "labels", "league_history",
+    "leagues", "legend_rankings", "locations", "login", "members", "participation", "players",
+    "raids", "rankings", "search_clans", "set_client", "units", "use_demo", "war",
+    "war_attacks", "war_log", "war_members",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from cocframes import Client
 from cocframes._cli_common import Refused, os_error_text
-from cocframes._cli_frame import FRAMES, run_frame
+from cocframes._cli_frame import FRAMES, parts_help, run_frame
 from cocframes._cli_history import add_history_commands
 from cocframes._cli_tour import plot_folder, tour, write_plots
 from cocframes.keys import KEY_LIMIT
@@ -199,8 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_argument("--format", choices=("table", "csv", "json"), default="table")
     frame.add_argument("--kind", help="rankings / leagues / labels kind")
     frame.add_argument("--clan", help="players/units/achievements of a clan's members")
-    frame.add_argument("--part", help="cwl: clans|rounds|attacks; raids: "
-                       "seasons|members|districts")
+    frame.add_argument("--part", help=parts_help())
     frame.add_argument("--demo", action="store_true", help="use the offline demo world")
     frame.add_argument("--max-rows", type=_whole_number(0), default=60,
                        help="rows shown as a table (0: all)")

@@ -32,7 +32,7 @@ from cocframes.errors import (
 from cocframes.memo import Memo
 from cocframes.operations import BY_NAME, TAG_PARAMS
 from cocframes.sending import Counters, RetryBudget, Sender, call_budget
-from cocframes.tags import encode_tag, normalize_tag
+from cocframes.tags import UNDRAWN_WAR_TAG, encode_tag, normalize_tag
 
 _MAX_AGE = re.compile(r"max-age=(\d+)")
 
@@ -72,7 +72,8 @@ def plan_operation(base_url: str, operation: str, args: dict[str, Any],
 
     Raises:
         KeyError: an unknown operation. TypeError: a missing or unknown parameter.
-        ValueError: a bad tag (before any request).
+        ValueError: a bad tag, or the war tag ``#0`` of a CWL round not drawn yet (before
+            any request).
     """
     op = BY_NAME[operation]
     args = dict(args)
@@ -83,6 +84,10 @@ def plan_operation(base_url: str, operation: str, args: dict[str, Any],
         value = args.pop(name)
         if value is None and name not in TAG_PARAMS:  # a None tag: normalize_tag says so
             raise TypeError(f"{operation}: {name} must not be None")
+        if name == "warTag" and normalize_tag(value) == UNDRAWN_WAR_TAG:
+            raise ValueError(f"{operation}: war tag {value!r} is a CWL round not drawn yet; "
+                             "there is no war to fetch (cf.cwl(clan).rounds says which "
+                             "rounds are played)")
         encoded = encode_tag(value) if name in TAG_PARAMS else quote(str(value), safe="")
         path = path.replace("{" + name + "}", encoded)
     unknown = set(args) - set(op.accepts)

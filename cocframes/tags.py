@@ -6,6 +6,8 @@ import functools
 
 TAG_CHARACTERS = "0289PYLQGRJCUV"
 _VALID = frozenset(TAG_CHARACTERS)
+# The war tag of a CWL round not drawn yet: there is no such war to fetch.
+UNDRAWN_WAR_TAG = "#0"
 
 
 def normalize_tag(tag: str) -> str:

@@ -24,9 +24,9 @@ from cocframes.frames.specs import (
 )
 
 FRAME_FUNCTIONS = [
-    "members", "players", "units", "achievements", "war_attacks", "war_members", "war_log",
-    "cwl", "raids", "rankings", "legend_rankings", "battle_log", "league_history",
-    "locations", "leagues", "labels", "search_clans",
+    "members", "players", "units", "achievements", "war", "war_attacks", "war_members",
+    "war_log", "cwl", "participation", "raids", "rankings", "legend_rankings", "battle_log",
+    "league_history", "locations", "leagues", "labels", "search_clans",
 ]
 
 
@@ -56,7 +56,8 @@ def test_frame_function_is_exported_and_its_docstring_lists_every_column(name):
 
 
 def test_multi_frame_functions_document_each_part():
-    for func, parts in ((cf.cwl, (".clans", ".rounds", ".attacks")),
+    for func, parts in ((cf.cwl, (".clans", ".rounds", ".attacks", ".lineup", ".medals")),
+                        (cf.war, (".attacks", ".members")),
                         (cf.raids, (".seasons", ".members", ".districts"))):
         for part in parts:
             assert f"Columns of ``{part}``" in func.__doc__

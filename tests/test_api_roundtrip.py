@@ -39,6 +39,10 @@ def _cases() -> list[tuple[str, object]]:
         ("war_attacks_not_in_war", lambda c, w: cf.war_attacks(w.not_in_war_clan_tag, client=c)),
         ("war_members", lambda c, w: cf.war_members(w.clan_tag, client=c)),
         ("war_log", lambda c, w: cf.war_log(w.clan_tag, client=c)),
+        ("war.attacks", lambda c, w: cf.war(w.clan_tag, client=c).attacks),
+        ("war.members", lambda c, w: cf.war(w.clan_tag, client=c).members),
+        ("participation", lambda c, w: cf.participation(w.clan_tag, client=c)),
+        ("participation_private", lambda c, w: cf.participation(w.private_clan_tag, client=c)),
         ("legend_rankings", lambda c, w: cf.legend_rankings(client=c, max_items=50)),
         ("battle_log", lambda c, w: cf.battle_log(w.player_tags[0], client=c)),
         ("league_history", lambda c, w: cf.league_history(w.player_tags[0], client=c)),
@@ -46,7 +50,7 @@ def _cases() -> list[tuple[str, object]]:
         ("search_clans", lambda c, w: cf.search_clans(location="France", client=c)),
     ]
     cases += [(f"cwl.{part}", lambda c, w, p=part: getattr(cf.cwl(w.clan_tag, client=c), p))
-              for part in ("clans", "rounds", "attacks")]
+              for part in ("clans", "rounds", "attacks", "lineup", "medals")]
     cases += [(f"raids.{part}", lambda c, w, p=part: getattr(cf.raids(w.clan_tag, client=c), p))
               for part in ("seasons", "members", "districts")]
     cases += [(f"rankings.{kind}", lambda c, w, k=kind: cf.rankings("global", k, client=c,
@@ -78,7 +82,14 @@ def _assert_round_trip(df: pd.DataFrame, back: pd.DataFrame) -> None:
         assert list(back.columns) == list(df.columns) and back.empty
         assert [str(t) for t in back.dtypes] == [str(t) for t in df.dtypes]
     else:
-        pd.testing.assert_frame_equal(back, df)
+        # An all-NA category column has no categories; Parquet stores it as a null column
+        # and pandas reads the (empty) categories back as objects instead of strings.
+        empty = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)
+                 and len(df[c].cat.categories) == 0]
+        for column in empty:
+            assert isinstance(back[column].dtype, pd.CategoricalDtype)
+            assert back[column].isna().all()
+        pd.testing.assert_frame_equal(back.drop(columns=empty), df.drop(columns=empty))
     assert back.attrs == df.attrs
 
 

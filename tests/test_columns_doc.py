@@ -12,7 +12,8 @@ from cocframes.frames import SPECS
 from cocframes.frames.docs import columns_markdown, main
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "columns.md"
-BUILDER_MODULES = ["players", "wars", "raids", "rankings", "reference", "history"]
+BUILDER_MODULES = ["players", "wars", "participation", "raids", "rankings", "reference",
+                   "history"]
 
 
 def test_columns_md_is_current():

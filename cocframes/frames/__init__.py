@@ -3,7 +3,8 @@
 Each frame's columns are declared once, in :mod:`cocframes.frames.specs` (:data:`SPECS` maps
 frame names to them); the builders live in :mod:`~cocframes.frames.players`,
 :mod:`~cocframes.frames.wars`, :mod:`~cocframes.frames.raids`,
-:mod:`~cocframes.frames.rankings`, :mod:`~cocframes.frames.reference` and
+:mod:`~cocframes.frames.participation`, :mod:`~cocframes.frames.rankings`,
+:mod:`~cocframes.frames.reference` and
 :mod:`~cocframes.frames.history` (the frames of the history file).
 """
 

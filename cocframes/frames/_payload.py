@@ -41,3 +41,25 @@ def count(value: Any) -> int | None:
 def as_list(value: Any) -> list[Any]:
     """Return ``value`` if it is a JSON list, else ``[]``."""
     return value if isinstance(value, list) else []
+
+
+def int_or_none(value: Any) -> int | None:
+    """Return a JSON number that is a whole, finite number as an int, else None (booleans
+    are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value != int(value):
+        return None
+    return int(value)
+
+
+def float_or_none(value: Any) -> float | None:
+    """Return a JSON number as a float, else None (booleans and NaN are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
+
+
+def str_or_none(value: Any) -> str | None:
+    """Return ``value`` if it is a JSON string, else None."""
+    return value if isinstance(value, str) else None

@@ -130,7 +130,9 @@ WAR_ATTACKS = spec(
                        "min 0: the stars that count in the war score"),
     ("is_fresh", BOOL, "first attack on that defender"),
     ("attacker_clan_tag", STRING, "clan tag of the attacker's side"),
+    ("attacker_clan_name", STRING, "clan name of the attacker's side"),
     ("defender_clan_tag", STRING, "clan tag of the defender's side"),
+    ("defender_clan_name", STRING, "clan name of the defender's side"),
     ("war_start_time", DATETIME, "start of the battle day (UTC)"),
     ("war_end_time", DATETIME, "end of the war (UTC)"),
 )
@@ -142,6 +144,9 @@ WAR_MEMBERS = spec(
     ("state", CATEGORY, "war state: preparation, inWar, warEnded"),
     ("side", CATEGORY, "clan (the clan asked for) or opponent"),
     ("clan_tag", STRING, "clan tag of the member's side"),
+    ("clan_name", STRING, "clan name of the member's side"),
+    ("opponent_tag", STRING, "clan tag of the other side"),
+    ("opponent_name", STRING, "clan name of the other side"),
     ("tag", STRING, "player tag"),
     ("name", STRING, "player name"),
     ("town_hall", INT, "town hall level"),
@@ -155,6 +160,7 @@ WAR_MEMBERS = spec(
     ("stars_earned", INT, "sum of the stars of the member's attacks"),
     ("new_stars_earned", INT, "sum of the new stars of the member's attacks (war score)"),
     ("destruction_dealt", FLOAT, "sum of the destruction of the member's attacks, percent"),
+    ("three_stars", INT, "attacks of the member that won 3 stars"),
     ("best_opponent_stars", INT, "stars of the best attack on this member; NA if not attacked"),
     ("best_opponent_destruction", FLOAT, "destruction of the best attack on this member, "
                                          "percent; NA if not attacked"),
@@ -203,6 +209,55 @@ CWL_ROUNDS = spec(
     ("round", INT, "round, 1-based"),
     ("war_tag", STRING, "war tag ('#0' while the round is not drawn yet)"),
     ("played", BOOL, "the war exists (its tag is not '#0'); fetch it with the war tag"),
+)
+
+CWL_MEDALS = spec(
+    "cwl_medals", "member of the clan's CWL lineups this season, best bonus-medal score first",
+    ("rank", INT, "1..n by score (ties share a rank)"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name (as in the latest round played)"),
+    ("town_hall", INT, "town hall level (as in the latest round played)"),
+    ("wars", INT, "rounds the member was in the lineup of"),
+    ("attacks_used", INT, "attacks made (one per war)"),
+    ("attacks_missed", INT, "attacks not made in wars that have ended"),
+    ("attacks_remaining", INT, "attacks still to make in wars not ended yet"),
+    ("stars", INT, "stars of the member's attacks"),
+    ("new_stars", INT, "new stars of the member's attacks (what counted in the war score)"),
+    ("three_stars", INT, "attacks that won 3 stars"),
+    ("destruction", FLOAT, "sum of the destruction of the member's attacks, percent"),
+    ("mean_destruction", FLOAT, "destruction per attack made, percent; NA without attacks"),
+    ("score", FLOAT, "bonus-medal score: the weighted sum of the columns above given in "
+                     "df.attrs['score'] (default 1 * stars + 0.01 * destruction - 2 * "
+                     "attacks_missed)"),
+)
+
+PARTICIPATION = spec(
+    "participation", "member of the clan now: donations, war, CWL and raid participation",
+    ("clan_tag", STRING, "clan tag"),
+    ("tag", STRING, "player tag"),
+    ("name", STRING, "player name"),
+    ("role", CATEGORY, "clan role: member, admin (elder), coLeader, leader"),
+    ("town_hall", INT, "town hall level"),
+    ("donations", INT, "troops donated this season"),
+    ("donations_received", INT, "troops received this season"),
+    ("donation_ratio", FLOAT, "donations / donations_received; NA when nothing was received"),
+    ("war_state", CATEGORY, "state of the clan's regular war: notInWar, preparation, inWar, "
+                            "warEnded; NA when its war log is private"),
+    ("in_war", BOOL, "in the regular war's lineup; NA when the war log is private"),
+    ("war_attacks_used", INT, "attacks made in the regular war; NA when not in its lineup"),
+    ("war_attacks_left", INT, "attacks still to make in the regular war (preparation or battle "
+                              "day); NA when not in its lineup or the war has ended"),
+    ("war_attacks_missed", INT, "attacks not made in the regular war once ended; NA otherwise"),
+    ("cwl_wars", INT, "CWL rounds of this season the member was in the lineup of (0 if none); "
+                      "NA when the clan is in no CWL group"),
+    ("cwl_attacks_used", INT, "CWL attacks made this season; NA when in no CWL group"),
+    ("cwl_attacks_left", INT, "CWL attacks still to make in wars not ended; NA when in no CWL "
+                              "group"),
+    ("cwl_attacks_missed", INT, "CWL attacks not made in ended wars; NA when in no CWL group"),
+    ("raid_weekends", INT, "of the last raid weekends (df.attrs['raid_weekends']), those the "
+                           "member attacked in"),
+    ("raid_attacks", INT, "capital raid attacks made in those weekends"),
+    ("raid_loot", INT, "capital gold looted in those weekends"),
 )
 
 

@@ -22,54 +22,61 @@ from typing import Any
 
 import pandas as pd
 
-from cocframes.frames._columns import (
-    documented,
+from cocframes.frames._columns import documented
+from cocframes.frames._payload import (
+    as_list,
+    count,
+    float_or_none,
+    int_or_none,
+    items_of,
+    obj,
+    objs,
+    str_or_none,
 )
-from cocframes.frames._payload import as_list, count, items_of, obj, objs
-from cocframes.frames.specs import CWL_CLANS, CWL_ROUNDS, WAR_ATTACKS, WAR_LOG, WAR_MEMBERS
+from cocframes.frames.specs import (
+    CWL_CLANS,
+    CWL_MEDALS,
+    CWL_ROUNDS,
+    WAR_ATTACKS,
+    WAR_LOG,
+    WAR_MEMBERS,
+)
 
 SIDES = ("clan", "opponent")
 NO_WAR_TAG = "#0"
-
-# --- defensive accessors: a wrong type is treated as missing ---------------------------
-
-
-
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if value != value or value in (float("inf"), float("-inf")) or value != int(value):
-        return None
-    return int(value)
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _ranks(members: list[dict]) -> dict[str, int]:
     """Tag → 1..n rank by map position (members without a position or tag get none)."""
     placed = [(pos, i, tag) for i, m in enumerate(members)
-              if (pos := _int(m.get("mapPosition"))) is not None
-              and (tag := _str(m.get("tag"))) is not None]
+              if (pos := int_or_none(m.get("mapPosition"))) is not None
+              and (tag := str_or_none(m.get("tag"))) is not None]
     return {tag: rank for rank, (_, _, tag) in enumerate(sorted(placed), start=1)}
 
 
 def _war_tag(war: Mapping[str, Any], war_tag: str | None) -> str | None:
-    return war_tag if war_tag is not None else _str(war.get("tag"))
+    return war_tag if war_tag is not None else str_or_none(war.get("tag"))
 
 
 def _start(war: Mapping[str, Any]) -> Any:
     return war.get("startTime") if isinstance(war.get("startTime"), str) else war.get(
         "warStartTime")
+
+
+def orient(war: Any, clan_tag: str | None) -> Any:
+    """Return ``war`` as seen from the clan ``clan_tag``: with its two sides swapped when that
+    clan is the war's ``opponent``, else unchanged.
+
+    ``/clans/{tag}/currentwar`` puts the clan asked for on the ``clan`` side, but a CWL war
+    fetched by its war tag has the same side order whoever asks, so half the time the clan
+    asked for is the ``opponent``.
+    """
+    war = obj(war)
+    clan, opponent = obj(war.get("clan")), obj(war.get("opponent"))
+    if clan_tag is None or clan.get("tag") == clan_tag \
+            or str_or_none(opponent.get("tag")) != clan_tag:
+        return war
+    return {**war, "clan": opponent, "opponent": clan}
 
 
 def _attack_records(war: Any, round_number: int | None,
@@ -79,7 +86,7 @@ def _attack_records(war: Any, round_number: int | None,
     sides = {s: obj(war.get(s)) for s in SIDES}
     members = {s: objs(sides[s].get("members")) for s in SIDES}
     ranks = {s: _ranks(members[s]) for s in SIDES}
-    by_tag = {s: {t: m for m in members[s] if (t := _str(m.get("tag"))) is not None}
+    by_tag = {s: {t: m for m in members[s] if (t := str_or_none(m.get("tag"))) is not None}
               for s in SIDES}
     common = {"war_tag": _war_tag(war, war_tag), "round": round_number,
               "state": war.get("state"), "war_start_time": _start(war),
@@ -88,8 +95,8 @@ def _attack_records(war: Any, round_number: int | None,
     for side, other in (("clan", "opponent"), ("opponent", "clan")):
         for member in members[side]:
             for attack in objs(member.get("attacks")):
-                attacker = _str(attack.get("attackerTag")) or _str(member.get("tag"))
-                defender = _str(attack.get("defenderTag"))
+                attacker = str_or_none(attack.get("attackerTag")) or str_or_none(member.get("tag"))
+                defender = str_or_none(attack.get("defenderTag"))
                 target = by_tag[other].get(defender, {}) if defender is not None else {}
                 records.append({
                     **common, "side": side,
@@ -108,7 +115,9 @@ def _attack_records(war: Any, round_number: int | None,
                     "order": attack.get("order"),
                     "duration": attack.get("duration"),
                     "attacker_clan_tag": sides[side].get("tag"),
+                    "attacker_clan_name": sides[side].get("name"),
                     "defender_clan_tag": sides[other].get("tag"),
+                    "defender_clan_name": sides[other].get("name"),
                 })
     _fill_new_stars(records)
     return records
@@ -122,13 +131,13 @@ def _fill_new_stars(records: list[dict[str, Any]]) -> None:
     """
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for rec in records:
-        if rec["defender_tag"] is not None and _int(rec["order"]) is not None:
+        if rec["defender_tag"] is not None and int_or_none(rec["order"]) is not None:
             groups.setdefault((rec["side"], rec["defender_tag"]), []).append(rec)
     for group in groups.values():
         best = 0
-        for i, rec in enumerate(sorted(group, key=lambda r: _int(r["order"]))):
+        for i, rec in enumerate(sorted(group, key=lambda r: int_or_none(r["order"]))):
             rec["is_fresh"] = i == 0
-            stars = _int(rec["stars"])
+            stars = int_or_none(rec["stars"])
             if stars is None:
                 continue
             rec["new_stars"] = max(0, stars - best)
@@ -149,11 +158,59 @@ def build_war_attacks(war: Mapping[str, Any], round_number: int | None = None, *
     return WAR_ATTACKS.build(_attack_records(war, round_number, war_tag))
 
 
-def _attacks_per_member(war: Mapping[str, Any]) -> int | None:
-    per = _int(war.get("attacksPerMember"))
+def attacks_per_member(war: Mapping[str, Any]) -> int | None:
+    """Return the attacks each member of ``war`` may make (1 in CWL wars), or None."""
+    per = int_or_none(war.get("attacksPerMember"))
     if per is None and "attacksPerMember" not in war and "warStartTime" in war:
         return 1  # CWL wars omit attacksPerMember: one attack each
     return per
+
+
+def _member_records(war: Any, round_number: int | None,
+                    war_tag: str | None) -> list[dict[str, Any]]:
+    """One record per participant (both sides) of ``war``."""
+    war = obj(war)
+    state = war.get("state")
+    per = attacks_per_member(war)
+    new_stars: dict[tuple[str, str], int] = {}
+    for rec in _attack_records(war, round_number, war_tag):
+        if rec["attacker_tag"] is not None and rec.get("new_stars") is not None:
+            key = (rec["side"], rec["attacker_tag"])
+            new_stars[key] = new_stars.get(key, 0) + rec["new_stars"]
+    common = {"war_tag": _war_tag(war, war_tag), "round": round_number, "state": state,
+              "attacks_per_member": per, "war_start_time": _start(war),
+              "war_end_time": war.get("endTime")}
+    records = []
+    for side, other in (("clan", "opponent"), ("opponent", "clan")):
+        clan, opponent = obj(war.get(side)), obj(war.get(other))
+        members = objs(clan.get("members"))
+        ranks = _ranks(members)
+        for m in members:
+            tag = str_or_none(m.get("tag"))
+            attacks = objs(m.get("attacks"))
+            used = len(attacks)
+            left = None if per is None else max(0, per - used)
+            best = m.get("bestOpponentAttack")
+            best = best if isinstance(best, dict) else {}
+            records.append({
+                **common, "side": side, "clan_tag": clan.get("tag"),
+                "clan_name": clan.get("name"), "opponent_tag": opponent.get("tag"),
+                "opponent_name": opponent.get("name"),
+                "tag": tag, "name": m.get("name"), "town_hall": m.get("townhallLevel"),
+                "map_position": m.get("mapPosition"), "rank": ranks.get(tag) if tag else None,
+                "attacks_used": used,
+                "attacks_remaining": left if state in ("preparation", "inWar") else None,
+                "attacks_missed": left if state == "warEnded" else None,
+                "stars_earned": _sum(a.get("stars") for a in attacks),
+                "new_stars_earned": new_stars.get((side, tag), 0) if tag else None,
+                "destruction_dealt": _sum((a.get("destructionPercentage") for a in attacks),
+                                          number=float_or_none),
+                "three_stars": sum(int_or_none(a.get("stars")) == 3 for a in attacks),
+                "best_opponent_stars": best.get("stars"),
+                "best_opponent_destruction": best.get("destructionPercentage"),
+                "opponent_attacks": m.get("opponentAttacks"),
+            })
+    return records
 
 
 @documented(WAR_MEMBERS)
@@ -164,48 +221,10 @@ def build_war_members(war: Mapping[str, Any], round_number: int | None = None, *
     ``attacks_remaining`` is filled during preparation and battle day, ``attacks_missed``
     only once the war has ended (``warEnded``); the other is NA.
     """
-    war = obj(war)
-    state = war.get("state")
-    per = _attacks_per_member(war)
-    new_stars: dict[tuple[str, str], int] = {}
-    for rec in _attack_records(war, round_number, war_tag):
-        if rec["attacker_tag"] is not None and rec.get("new_stars") is not None:
-            key = (rec["side"], rec["attacker_tag"])
-            new_stars[key] = new_stars.get(key, 0) + rec["new_stars"]
-    common = {"war_tag": _war_tag(war, war_tag), "round": round_number, "state": state,
-              "attacks_per_member": per, "war_start_time": _start(war),
-              "war_end_time": war.get("endTime")}
-    records = []
-    for side in SIDES:
-        clan = obj(war.get(side))
-        members = objs(clan.get("members"))
-        ranks = _ranks(members)
-        for m in members:
-            tag = _str(m.get("tag"))
-            attacks = objs(m.get("attacks"))
-            used = len(attacks)
-            left = None if per is None else max(0, per - used)
-            best = m.get("bestOpponentAttack")
-            best = best if isinstance(best, dict) else {}
-            records.append({
-                **common, "side": side, "clan_tag": clan.get("tag"),
-                "tag": tag, "name": m.get("name"), "town_hall": m.get("townhallLevel"),
-                "map_position": m.get("mapPosition"), "rank": ranks.get(tag) if tag else None,
-                "attacks_used": used,
-                "attacks_remaining": left if state in ("preparation", "inWar") else None,
-                "attacks_missed": left if state == "warEnded" else None,
-                "stars_earned": _sum(a.get("stars") for a in attacks),
-                "new_stars_earned": new_stars.get((side, tag), 0) if tag else None,
-                "destruction_dealt": _sum((a.get("destructionPercentage") for a in attacks),
-                                          number=_num),
-                "best_opponent_stars": best.get("stars"),
-                "best_opponent_destruction": best.get("destructionPercentage"),
-                "opponent_attacks": m.get("opponentAttacks"),
-            })
-    return WAR_MEMBERS.build(records)
+    return WAR_MEMBERS.build(_member_records(war, round_number, war_tag))
 
 
-def _sum(values: Iterable[Any], number: Any = _int) -> Any:
+def _sum(values: Iterable[Any], number: Any = int_or_none) -> Any:
     return sum(v for v in map(number, values) if v is not None)
 
 
@@ -220,7 +239,7 @@ def build_war_log(payload: Mapping[str, Any] | list[Any]) -> pd.DataFrame:
     records = []
     for item in items_of(payload):
         clan, opp = obj(item.get("clan")), obj(item.get("opponent"))
-        is_cwl = _str(opp.get("tag")) is None
+        is_cwl = str_or_none(opp.get("tag")) is None
         records.append({
             "end_time": item.get("endTime"), "result": item.get("result"), "is_cwl": is_cwl,
             "team_size": item.get("teamSize"), "attacks_per_member": item.get("attacksPerMember"),
@@ -248,10 +267,6 @@ def build_cwl_clans(group: Mapping[str, Any]) -> pd.DataFrame:
         for c in objs(group.get("clans"))])
 
 
-
-
-
-
 def _round_tags(group: Any) -> list[tuple[int, Any]]:
     """(1-based round, war tag) for every war of every round of ``group``, in order."""
     return [(i, tag) for i, rnd in enumerate(as_list(obj(group).get("rounds")), start=1)
@@ -268,18 +283,128 @@ def build_cwl_rounds(group: Mapping[str, Any]) -> pd.DataFrame:
         for rnd, tag in _round_tags(group)])
 
 
+def _played_wars(group: Any, wars: Any, clan_tag: str | None
+                 ) -> list[tuple[int, str, Any]]:
+    """(round, war tag, war oriented to ``clan_tag``) for every war of ``group`` in ``wars``,
+    in round order; rounds not drawn yet (``#0``) and wars not fetched are left out."""
+    wars = wars if isinstance(wars, Mapping) else {}
+    return [(rnd, tag, orient(wars[tag], clan_tag)) for rnd, tag in _round_tags(group)
+            if isinstance(tag, str) and tag != NO_WAR_TAG and tag in wars]
+
+
 @documented(WAR_ATTACKS)
-def build_cwl_attacks(group: Mapping[str, Any], wars: Mapping[str, Mapping[str, Any]]
-                      ) -> pd.DataFrame:
+def build_cwl_attacks(group: Mapping[str, Any], wars: Mapping[str, Mapping[str, Any]],
+                      clan_tag: str | None = None) -> pd.DataFrame:
     """Return one row per attack of every war of a CWL group, with its round and war tag.
 
     Args:
         group: the league group payload.
         wars: war tag → war payload (``/clanwarleagues/wars/{warTag}``), as fetched by the
             caller; wars missing from it are skipped.
+        clan_tag: the clan asked for: in its wars, ``side`` is ``clan`` for its attacks.
     """
-    wars = wars if isinstance(wars, Mapping) else {}
-    records = [rec for rnd, tag in _round_tags(group)
-               if isinstance(tag, str) and tag != NO_WAR_TAG and tag in wars
-               for rec in _attack_records(wars[tag], rnd, tag)]
-    return WAR_ATTACKS.build(records)
+    return WAR_ATTACKS.build([rec for rnd, tag, war in _played_wars(group, wars, clan_tag)
+                              for rec in _attack_records(war, rnd, tag)])
+
+
+@documented(WAR_MEMBERS)
+def build_cwl_lineup(group: Mapping[str, Any], wars: Mapping[str, Mapping[str, Any]],
+                     clan_tag: str | None = None) -> pd.DataFrame:
+    """Return one row per clan × round × member of the lineup of every war of a CWL group,
+    with attacks used, remaining (war not ended) and missed (war ended).
+
+    Rounds not drawn yet (war tag ``#0``) have no lineup and give no rows. ``clan_tag`` as
+    in :func:`build_cwl_attacks`.
+    """
+    return WAR_MEMBERS.build([rec for rnd, tag, war in _played_wars(group, wars, clan_tag)
+                              for rec in _member_records(war, rnd, tag)])
+
+
+# The default weights of the bonus-medal score, by column of the CWL_MEDALS frame.
+MEDAL_WEIGHTS: dict[str, float] = {"stars": 1.0, "destruction": 0.01, "attacks_missed": -2.0}
+MEDAL_SCORED = ("wars", "attacks_used", "attacks_missed", "stars", "new_stars", "three_stars",
+                "destruction")
+
+
+def medal_formula(weights: Mapping[str, float]) -> str:
+    """Return the score formula of ``weights`` as text, e.g. ``"score = 1 * stars + 0.01 *
+    destruction - 2 * attacks_missed"``."""
+    terms = [f"{'-' if w < 0 else '+'} {abs(w):g} * {name}" for name, w in weights.items()]
+    text = " ".join(terms) if terms else "0"
+    return "score = " + (text[2:] if text.startswith("+ ") else text)
+
+
+def check_medal_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Return ``weights`` (default :data:`MEDAL_WEIGHTS`) checked: every key a scored column,
+    every value a finite number.
+
+    Raises:
+        ValueError: for an unknown column or a value that is not a finite number.
+    """
+    weights = dict(MEDAL_WEIGHTS if weights is None else weights)
+    for name, weight in weights.items():
+        if name not in MEDAL_SCORED:
+            raise ValueError(f"no medal score column {name!r}; scored columns: "
+                             f"{', '.join(MEDAL_SCORED)}")
+        if float_or_none(weight) is None or weight in (float("inf"), float("-inf")):
+            raise ValueError(f"the weight of {name} must be a finite number, not {weight!r}")
+    return weights
+
+
+_TOTALS = (("attacks_used", "attacks_used"), ("attacks_missed", "attacks_missed"),
+           ("attacks_remaining", "attacks_remaining"), ("stars", "stars_earned"),
+           ("new_stars", "new_stars_earned"), ("three_stars", "three_stars"),
+           ("destruction", "destruction_dealt"))
+
+
+def cwl_totals(group: Mapping[str, Any], wars: Mapping[str, Mapping[str, Any]],
+               clan_tag: str) -> dict[str, dict[str, Any]]:
+    """Return player tag → the season totals of each member of ``clan_tag``'s CWL lineups:
+    ``name`` and ``town_hall`` (as in the latest round), ``wars`` (rounds in the lineup),
+    ``attacks_used``, ``attacks_missed`` (ended wars), ``attacks_remaining`` (wars not
+    ended), ``stars``, ``new_stars``, ``three_stars`` and ``destruction`` (sum, percent)."""
+    per: dict[str, dict[str, Any]] = {}
+    for rnd, tag, war in _played_wars(group, wars, clan_tag):
+        for rec in _member_records(war, rnd, tag):
+            if rec["side"] != "clan" or rec["clan_tag"] != clan_tag or rec["tag"] is None:
+                continue
+            row = per.setdefault(rec["tag"], {"tag": rec["tag"], "wars": 0, "town_hall": None,
+                                              **{total: 0 for total, _ in _TOTALS}})
+            row["name"] = rec["name"]
+            if rec["town_hall"] is not None:
+                row["town_hall"] = rec["town_hall"]
+            row["wars"] += 1
+            for total, column in _TOTALS:
+                row[total] += rec[column] or 0
+    return per
+
+
+@documented(CWL_MEDALS)
+def build_cwl_medals(group: Mapping[str, Any], wars: Mapping[str, Mapping[str, Any]],
+                     clan_tag: str, weights: Mapping[str, float] | None = None
+                     ) -> pd.DataFrame:
+    """Return one row per member of ``clan_tag``'s CWL lineups, best score first: the
+    bonus-medal ranking.
+
+    The score is a weighted sum of the member's season columns, by default
+    ``1 * stars + 0.01 * destruction - 2 * attacks_missed`` (:data:`MEDAL_WEIGHTS`): a star is
+    worth 1, a full 100 % attack 1 more, and a missed attack costs 2. ``weights`` maps any of
+    ``wars``, ``attacks_used``, ``attacks_missed``, ``stars``, ``new_stars``, ``three_stars``
+    and ``destruction`` to its weight. ``df.attrs["score"]`` holds the formula used. Ties
+    share a rank and are listed by stars, then destruction, then name.
+    """
+    weights = check_medal_weights(weights)
+    per = cwl_totals(group, wars, clan_tag)
+    rows = list(per.values())
+    for row in rows:
+        used = row["attacks_used"]
+        row["mean_destruction"] = row["destruction"] / used if used else None
+        row["score"] = round(sum(w * row[name] for name, w in weights.items()), 6)
+    rows.sort(key=lambda r: (-r["score"], -r["stars"], -r["destruction"], str(r["name"])))
+    for i, row in enumerate(rows):
+        tied = i and row["score"] == rows[i - 1]["score"]
+        row["rank"] = rows[i - 1]["rank"] if tied else i + 1
+    df = CWL_MEDALS.build(rows)
+    df.attrs["score"] = medal_formula(weights)
+    df.attrs["weights"] = weights
+    return df

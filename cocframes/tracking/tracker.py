@@ -29,7 +29,7 @@ from typing import Any
 
 from cocframes.client import Client
 from cocframes.errors import CocError, MaintenanceError, NotFoundError
-from cocframes.tags import normalize_tag
+from cocframes.tags import UNDRAWN_WAR_TAG, normalize_tag
 
 from . import diff
 from .kinds import Change
@@ -479,7 +479,7 @@ class _Pass:
             return
         for round_ in current.payload.get("rounds") or ():
             for tag in round_.get("warTags") or ():
-                if tag and tag != "#0" and tag not in self.t.other_cwl_wars:
+                if tag and tag != UNDRAWN_WAR_TAG and tag not in self.t.other_cwl_wars:
                     self.poll_cwl_war(clan, tag, group_since)
 
     def poll_cwl_war(self, clan: str, war_tag: str, since: float | None) -> None:
