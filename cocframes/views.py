@@ -192,10 +192,24 @@ def to_the_minute(df: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def _blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with the missing values of nullable and object columns as ``""``:
+    ``to_html`` prints ``na_rep`` for those, but ``<NA>`` for pandas' NA in a nullable
+    column (``Int64``, ``string``, ``boolean``)."""
+    shown = df.copy()
+    for name, column in shown.items():
+        if isinstance(column.dtype, pd.CategoricalDtype) or not (
+                column.dtype == object or pd.api.types.is_extension_array_dtype(column.dtype)):
+            continue
+        shown[name] = column.astype(object).where(column.notna(), "")
+    return shown
+
+
 def html_table(df: pd.DataFrame, max_rows: int | None = None) -> str:
     """Return ``df`` as an HTML table (no index; NA as blank; datetimes to the minute)."""
-    return to_the_minute(df).to_html(index=False, na_rep="", max_rows=max_rows, border=0,
-                                     classes="cocframes-table", escape=True)
+    return _blank_missing(to_the_minute(df)).to_html(
+        index=False, na_rep="", max_rows=max_rows, border=0, classes="cocframes-table",
+        escape=True)
 
 
 def _columns(df: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:

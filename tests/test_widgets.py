@@ -356,3 +356,21 @@ def test_history_views_without_widgets(tracked, tmp_path):
     assert set(panel.frames) == {"season", "donations"}
     assert views.png(panel.figures["Donations over time"]).startswith(PNG)
     assert views.history_panel(PRIVATE, history=tracked).error
+
+
+def test_html_table_shows_missing_values_as_blanks():
+    df = pd.DataFrame({
+        "level": pd.array([1, None], dtype="Int64"),
+        "name": pd.Series(["x", None], dtype="string"),
+        "role": pd.Series(["leader", None], dtype="category"),
+        "joined": pd.to_datetime(["2024-01-01", None], utc=True),
+        "ratio": [1.5, float("nan")],
+        "warned": pd.array([True, None], dtype="boolean"),
+        "note": pd.Series(["a", pd.NA], dtype=object),
+        "share": pd.array([0.25, None], dtype="Float64"),
+    })
+    html = views.html_table(df)
+    assert "NA" not in html and "NaN" not in html and "NaT" not in html
+    last = html.split("<tr>")[-1]
+    assert re.findall(r"<td>(.*?)</td>", last) == [""] * len(df.columns)
+    assert "<td>1</td>" in html and "<td>0.25</td>" in html and "<td>1.5</td>" in html
