@@ -209,10 +209,10 @@ def to_the_minute(df: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def _blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with the missing values of nullable and object columns as ``""``:
-    ``to_html`` prints ``na_rep`` for those, but ``<NA>`` for pandas' NA in a nullable
-    column (``Int64``, ``string``, ``boolean``)."""
+    ``to_html`` and ``to_string`` print ``na_rep`` for those, but ``<NA>`` for pandas' NA in
+    a nullable column (``Int64``, ``string``, ``boolean``)."""
     shown = df.copy()
     for name, column in shown.items():
         if isinstance(column.dtype, pd.CategoricalDtype) or not (
@@ -224,7 +224,7 @@ def _blank_missing(df: pd.DataFrame) -> pd.DataFrame:
 
 def html_table(df: pd.DataFrame, max_rows: int | None = None) -> str:
     """Return ``df`` as an HTML table (no index; NA as blank; datetimes to the minute)."""
-    return _blank_missing(to_the_minute(df)).to_html(
+    return blank_missing(to_the_minute(df)).to_html(
         index=False, na_rep="", max_rows=max_rows, border=0, classes="cocframes-table",
         escape=True)
 
