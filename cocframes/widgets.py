@@ -144,9 +144,8 @@ class _Explorer(w.VBox):
 #: How long :meth:`ClanExplorer.wait` waits by default, in seconds.
 WAIT_TIMEOUT = 300.0
 #: What each tab of the clan explorer says while it loads.
-_LOADING = {"Members": "Loading the clan's members…", "War": "Loading the war…",
-            "Troops": "Loading every member's troops…", "Raids": "Loading the raid weekends…",
-            "History": "Reading the clan's history…"}
+_LOADING = {"War": "Loading the war…", "Troops": "Loading every member's troops…",
+            "Raids": "Loading the raid weekends…", "History": "Reading the clan's history…"}
 
 
 def _loading(title: str) -> w.HTML:
