@@ -51,10 +51,11 @@ def _given_tags(tags: Any, clan: str | None, client: Client) -> tuple[list[str],
     return [m["tag"] for m in client.paginate("getClanMembers", clanTag=clan)], "clan members"
 
 
-def _fetch_profiles(tags: Any, clan: str | None, client: Client,
-                    progress: bool | None) -> _Profiles:
+def _fetch_profiles(tags: Any, clan: str | None, client: Client, progress: bool | None,
+                    description: str) -> _Profiles:
     """Fetch the profile of every distinct player of ``tags`` (or of every member of
-    ``clan``) once; warn about the tags that failed.
+    ``clan``) once, under a progress bar called ``description``; warn about the tags that
+    failed.
 
     Raises:
         ValueError / TypeError: see :func:`_given_tags`.
@@ -72,7 +73,7 @@ def _fetch_profiles(tags: Any, clan: str | None, client: Client,
             failures[typed] = exc
     distinct = list(dict.fromkeys(canonical.values()))
     result = client.many(functools.partial(client.call_with, "getPlayer", "playerTag"),
-                         distinct, progress=progress, description="players")
+                         distinct, progress=progress, description=description)
     failures.update((typed, result.failures[tag]) for typed, tag in canonical.items()
                     if tag in result.failures)
     failed = [typed for typed in given if typed in failures]
@@ -101,7 +102,9 @@ def _profile_frame(builder_name: str, tags: Any, clan: str | None, client: Clien
                    progress: bool | None) -> Any:
     from cocframes.frames import players as frames
 
-    profiles = _fetch_profiles(tags, clan, client_or_default(client), progress)
+    # the bar is named after the frame the user asked for ("units"), not the endpoint
+    profiles = _fetch_profiles(tags, clan, client_or_default(client), progress,
+                               builder_name.removeprefix("build_"))
     df = getattr(frames, builder_name)([f.payload for f in profiles.fetched])
     provenance(df, profiles.fetched, "getPlayer")
     df.attrs["failures"] = failures_note(profiles.failures)

@@ -11,14 +11,19 @@ from cocframes import Client
 from cocframes._cli_common import Refused, os_error_text
 
 
-def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5) -> None:
-    """Print a frame's title, its size and the first ``rows`` rows of ``columns``."""
+def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5, *,
+          shown: Any = None, which: str = "first rows") -> None:
+    """Print a frame's title and size, then the first ``rows`` rows of ``columns`` of
+    ``shown`` (a part of the frame; default the frame), introduced by ``which`` rows they are
+    and how many of them."""
     print(f"\n{title}: {len(df)} rows x {len(df.columns)} columns")
-    if len(df):
-        from cocframes.views import to_the_minute
+    part = df if shown is None else shown
+    if len(part):
+        from cocframes.views import blank_missing, to_the_minute
 
-        shown = to_the_minute(df[list(columns)].head(rows))
-        print(shown.to_string(index=False, max_colwidth=22))
+        print(f"  {which}, {min(rows, len(part))} of {len(part)}:")
+        table = blank_missing(to_the_minute(part[list(columns)].head(rows)))
+        print(table.to_string(index=False, max_colwidth=22, na_rep=""))
 
 
 def tour(client: Client, clan_tag: str) -> dict[str, Any]:
@@ -33,51 +38,61 @@ def tour(client: Client, clan_tag: str) -> dict[str, Any]:
           f"{clan.get('members')} members, war log {war_log}")
 
     members = api.members(clan_tag, client=client).sort_values("trophies", ascending=False)
-    _show(f"cf.members({clan_tag!r}), top by trophies", members,
-          ["name", "role", "town_hall", "trophies", "donations", "donations_received"])
+    _show(f"cf.members({clan_tag!r})", members,
+          ["name", "role", "town_hall", "trophies", "donations", "donations_received"],
+          which="top by trophies")
 
     attacks = api.war_attacks(clan_tag, client=client)
     ours = attacks[attacks["attacker_clan_tag"] == clan_tag]
-    _show(f"cf.war_attacks(...): current war: {attacks.attrs['war_state']}", ours,
-          ["attacker_name", "defender_map_position", "stars", "new_stars", "destruction"])
+    if "order" in ours.columns:
+        ours = ours.sort_values("order")
+    _show(f"cf.war_attacks(...): current war: {attacks.attrs['war_state']}", attacks,
+          ["attacker_name", "defender_map_position", "stars", "new_stars", "destruction"],
+          shown=ours, which="our side's attacks in order")
     if len(ours):
-        print(f"  {int(ours['new_stars'].sum())} new stars from {int(ours['stars'].sum())} "
-              "stars: only stars above the base's best earlier attack count")
+        print(f"  our side: {int(ours['new_stars'].sum())} new stars from "
+              f"{int(ours['stars'].sum())} stars: only stars above the base's best earlier "
+              "attack count")
 
     war_members = api.war_members(clan_tag, client=client)
     ours_m = war_members[war_members["clan_tag"] == clan_tag]
     waiting = ours_m.sort_values(["attacks_remaining", "map_position"], ascending=[False, True])
-    _show("cf.war_members(...): attacks still to make", waiting,
+    _show("cf.war_members(...)", war_members,
           ["name", "map_position", "attacks_used", "attacks_remaining", "stars_earned",
-           "best_opponent_stars"], rows=3)
+           "best_opponent_stars"], rows=3, shown=waiting,
+          which="our members, most attacks still to make first")
 
     units = api.units(clan=clan_tag, client=client, progress=False)
     heroes = units[units["kind"] == "hero"]
     summary = (heroes.groupby("name", observed=True)["progress"].mean().round(2)
                .sort_values(ascending=False).reset_index())
-    _show("cf.units(clan=...): heroes, mean level / max level", summary, ["name", "progress"])
-    print(f"  ({len(units)} rows: one per member x troop, hero, spell, equipment, pet, siege;"
-          f" profiles {units['player_tag'].nunique()}/{len(members)}, "
-          f"{len(units.attrs['failures'])} failures)")
+    _show("cf.units(clan=...), a row per member x unit (troop, hero, spell, pet...)",
+          units, ["name", "progress"], shown=summary,
+          which="heroes by mean level / max level")
+    print(f"  profiles {units['player_tag'].nunique()}/{len(members)}, "
+          f"{len(units.attrs['failures'])} failures")
 
     log = api.war_log(clan_tag, client=client)
     _show("cf.war_log(...)", log, ["end_time", "result", "team_size", "clan_stars",
-                                    "opponent_name", "opponent_stars"])
+                                    "opponent_name", "opponent_stars"],
+          which="latest wars (a CWL war has no result nor opponent)")
 
     league = api.cwl(clan_tag, client=client)
     print(f"\ncf.cwl(...): {len(league.clans)} clans, {league.rounds['round'].nunique()} rounds, "
           f"{len(league.attacks)} attacks in their wars")
 
     raids = api.raids(clan_tag, client=client)
-    _show("cf.raids(...).members: capital loot", raids.members.sort_values(
-        "capital_resources_looted", ascending=False),
-        ["season_start", "name", "attacks", "capital_resources_looted"], rows=3)
+    _show("cf.raids(...).members: capital loot per member and raid weekend", raids.members,
+          ["season_start", "name", "attacks", "capital_resources_looted"], rows=3,
+          shown=raids.members.sort_values("capital_resources_looted", ascending=False),
+          which="top by capital loot")
 
     ranking = api.rankings("global", "clans", client=client)
     _show('cf.rankings("global", "clans")', ranking,
-          ["rank", "name", "points", "location_name"], rows=3)
+          ["rank", "name", "points", "location_name"], rows=3, which="top")
     return {"members": members, "war_attacks": attacks, "war_members": war_members,
-            "units": units, "cwl": league, "raids": raids, "rankings": ranking}
+            "units": units, "war_log": log, "cwl": league, "raids": raids,
+            "rankings": ranking}
 
 
 def plot_folder(out: str) -> Path:

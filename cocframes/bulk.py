@@ -91,10 +91,11 @@ class BulkRunner:
         self._local = threading.local()
 
     def run(self, items: Sequence[T], prepare: Callable[[T], Prepared[R]], *, workers: int,
-            bar: Any = None) -> BulkResult[T, R]:
+            bar: ProgressBar | None = None) -> BulkResult[T, R]:
         """Prepare every item in this thread and run the tasks on the pool; return the
         results in input order. An item whose preparation or task raises one of
-        :data:`ITEM_ERRORS` fails alone; Ctrl-C cancels the tasks not yet started."""
+        :data:`ITEM_ERRORS` fails alone; Ctrl-C cancels the tasks not yet started. ``bar``
+        counts the items done and is shown once a task goes to the pool."""
         results: list[R | None] = [None] * len(items)
         errors: list[Exception | None] = [None] * len(items)
         if not items:
@@ -113,6 +114,8 @@ class BulkRunner:
                         results[i] = prepared.result
                         _tick(bar)
                     else:
+                        if bar is not None:
+                            bar.show()  # the first call to the network: now worth a bar
                         task = contextvars.copy_context().run
                         futures[pool.submit(task, prepared)] = i
                 for future in as_completed(futures):
@@ -155,15 +158,74 @@ class BulkRunner:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _tick(bar: Any) -> None:
+def _tick(bar: ProgressBar | None) -> None:
     if bar is not None:
         bar.update(1)
 
 
-def progress_bar(total: int, description: str, show: bool) -> Any:
-    """Return a tqdm progress bar for ``total`` calls, or ``None`` when not shown."""
+class ProgressBar:
+    """A tqdm bar over ``total`` calls, drawn by :meth:`show` (the first call that goes to the
+    network), so that answers from the cache draw none.
+
+    In a notebook the bar is tqdm's widget, shown through a display handle: :meth:`close`
+    replaces it with its final line, so a saved notebook shows how the fetch ended, not the
+    widget's first state ("0%") nor a widget kept in its metadata.
+    """
+
+    def __init__(self, total: int, description: str) -> None:
+        self.total = total
+        self.description = description
+        self.done = 0
+        self._bar: Any = None
+        self._handle: Any = None  # the notebook's display handle, if any
+
+    def show(self) -> None:
+        """Draw the bar, counting the calls done so far (once; later calls do nothing)."""
+        if self._bar is not None:
+            return
+        from tqdm.auto import tqdm  # imported late: keeps `import cocframes` light
+        from tqdm.notebook import tqdm as notebook_tqdm
+
+        options = {"total": self.total, "desc": self.description, "unit": "call",
+                   "initial": self.done}
+        if not issubclass(tqdm, notebook_tqdm):
+            self._bar = tqdm(**options)
+            return
+        from IPython.display import display
+
+        self._bar = notebook_tqdm(**options, display=False)
+        self._handle = display(self._bar.container, display_id=True)
+
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more calls done."""
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        """Close the bar (in a notebook, leave its final line in its place)."""
+        bar, self._bar = self._bar, None
+        if bar is None:
+            return
+        final = str(bar)
+        bar.close()
+        if self._handle is not None:
+            _close_widget(bar.container)  # gone: nothing of it is saved with the notebook
+            self._handle.update({"text/plain": final}, raw=True)
+
+
+def _close_widget(widget: Any) -> None:
+    """Close an ipywidget, its children, layouts and styles (closing a box leaves them)."""
+    for child in getattr(widget, "children", ()):
+        _close_widget(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
+        if part is not None:
+            part.close()
+
+
+def progress_bar(total: int, description: str, show: bool) -> ProgressBar | None:
+    """Return a progress bar for ``total`` calls (drawn once a call goes to the network), or
+    ``None`` when not shown."""
     if not show or total < 2:
         return None
-    from tqdm.auto import tqdm  # imported late: keeps `import cocframes` light
-
-    return tqdm(total=total, desc=description, unit="call")
+    return ProgressBar(total, description)

@@ -13,11 +13,13 @@ PNG (:func:`png`) works headless and nothing appears twice in a notebook.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +166,23 @@ def _guard(title: str, what: str = "") -> Callable[[Callable[..., Panel]], Calla
 
 
 # --------------------------------------------------------------------------- rendering
+#: The warning of a bulk frame naming the tags that failed.
+FAILURES_WARNING = r".*could not be fetched"
+# warnings.catch_warnings saves and restores the process-wide filters: two threads inside it
+# at once (the clan explorer loads tabs in threads) would restore each other's filters.
+_WARNINGS_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def silenced(*messages: str) -> Iterator[None]:
+    """Ignore the warnings matching the ``messages`` regexes inside the block, one thread at
+    a time."""
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        for message in messages:
+            warnings.filterwarnings("ignore", message=message)
+        yield
+
+
 def figure(plot: Callable[..., Any], df: Any, *, size: tuple[float, float] = (8.0, 5.0),
            **kwargs: Any) -> Figure:
     """Draw ``plot(df, ax, **kwargs)`` on a new pyplot-free Figure of ``size`` inches."""
@@ -177,9 +196,7 @@ def figure(plot: Callable[..., Any], df: Any, *, size: tuple[float, float] = (8.
 def png(fig: Figure, dpi: int = 80) -> bytes:
     """Return ``fig`` as PNG bytes (missing-glyph warnings, e.g. for emoji names, silenced)."""
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
-        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+    with silenced(r"Glyph \d+ .*missing from", r"Matplotlib currently does not support"):
         fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
@@ -192,10 +209,24 @@ def to_the_minute(df: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with the missing values of nullable and object columns as ``""``:
+    ``to_html`` and ``to_string`` print ``na_rep`` for those, but ``<NA>`` for pandas' NA in
+    a nullable column (``Int64``, ``string``, ``boolean``)."""
+    shown = df.copy()
+    for name, column in shown.items():
+        if isinstance(column.dtype, pd.CategoricalDtype) or not (
+                column.dtype == object or pd.api.types.is_extension_array_dtype(column.dtype)):
+            continue
+        shown[name] = column.astype(object).where(column.notna(), "")
+    return shown
+
+
 def html_table(df: pd.DataFrame, max_rows: int | None = None) -> str:
     """Return ``df`` as an HTML table (no index; NA as blank; datetimes to the minute)."""
-    return to_the_minute(df).to_html(index=False, na_rep="", max_rows=max_rows, border=0,
-                                     classes="cocframes-table", escape=True)
+    return blank_missing(to_the_minute(df)).to_html(
+        index=False, na_rep="", max_rows=max_rows, border=0, classes="cocframes-table",
+        escape=True)
 
 
 def _columns(df: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
@@ -310,8 +341,7 @@ def troops_figure(units: pd.DataFrame, kind: str = "hero") -> Figure:
 def troops_panel(clan: str, *, client: Client | None = None, kind: str = "hero") -> Panel:
     """The troops tab: every member's units (``cf.units(clan=...)``), as a heatmap of ``kind``
     and a table of each member's average progress per kind."""
-    with warnings.catch_warnings():  # the failures are shown in the panel's message instead
-        warnings.filterwarnings("ignore", message=r".*could not be fetched")
+    with silenced(FAILURES_WARNING):  # the failures are shown in the panel's message instead
         units = api.units(clan=normalize_tag(clan), client=client, progress=False)
     return _units_panel("Troops", units, kind)
 
@@ -418,8 +448,7 @@ def players_panel(tags: str | Sequence[str], *, client: Client | None = None,
     be fetched are named in the message; if none could, the panel is an error.
     """
     wanted = _split_tags(tags)
-    with warnings.catch_warnings():  # the failures are shown in the panel's message instead
-        warnings.filterwarnings("ignore", message=r".*could not be fetched")
+    with silenced(FAILURES_WARNING):  # the failures are shown in the panel's message instead
         profiles = api.players(wanted, client=client, progress=False)
         units = api.units(wanted, client=client, progress=False)
     panel = _units_panel("Players", units, kind)

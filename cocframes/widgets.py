@@ -19,12 +19,20 @@ Each explorer is an ``ipywidgets.VBox`` with these attributes: ``tag`` (the text
 value, entered with Enter, loads it), ``load_button`` (loads, or reloads, the tag in the box),
 ``status`` (an ``HTML`` with the message of the last load), ``error`` (the text of the error
 shown, or ``""``) and ``load()``, which does what clicking the button does.
+
+The clan explorer loads in background threads (the cell returns at once, the kernel stays
+responsive): the members first, each other tab the first time it is selected, a "Loading..."
+line standing in the tab meanwhile. Its ``wait()`` returns once nothing is loading and
+``select(title)`` opens a tab and returns its box when loaded, so scripts and tests can read
+it deterministically.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -133,9 +141,25 @@ class _Explorer(w.VBox):
 
 
 # --------------------------------------------------------------------------- clan explorer
+#: How long :meth:`ClanExplorer.wait` waits by default, in seconds.
+WAIT_TIMEOUT = 300.0
+#: What each tab of the clan explorer says while it loads.
+_LOADING = {"War": "Loading the war…", "Troops": "Loading every member's troops…",
+            "Raids": "Loading the raid weekends…", "History": "Reading the clan's history…"}
+
+
+def _loading(title: str) -> w.HTML:
+    return w.HTML(f'<div class="cocframes-loading" style="{_NOTE_STYLE}">'
+                  f"{html.escape(_LOADING.get(title, 'Loading…'))}</div>")
+
+
 class ClanExplorer(_Explorer):
     """A clan's members, war, troops and raids in four tabs, and a History tab when the
-    history file holds the clan (see :func:`clan_explorer`)."""
+    history file holds the clan (see :func:`clan_explorer`).
+
+    Loading runs in background threads, so the cell returns at once and the kernel stays
+    responsive: first the clan and its members, then each other tab the first time it is
+    selected. A tab being loaded says so; :meth:`wait` returns when nothing is loading."""
 
     TABS = ("Members", "War", "Troops", "Raids")
     HISTORY = "History"
@@ -146,83 +170,185 @@ class ClanExplorer(_Explorer):
                                         for k in views.TROOP_KINDS],
                                value="hero", description="Troops tab",
                                layout=w.Layout(width="260px"))
+        self.tabs = w.Tab()
+        self.panels: dict[str, views.Panel] = {}  # the tabs loaded so far
+        self.history = history
+        self._titles: tuple[str, ...] = ()
+        self._clan = self._name = ""  # the tag and name of the clan shown
+        self._store: Any = None  # the history file holding it, if any
+        self._loading: set[str] = set()  # tabs being loaded
+        self._generation = 0  # one more per load(): older loads' results are dropped
+        # reentrant: a change of the tabs made under it calls _open_selected in this thread
+        self._lock = threading.RLock()
+        self._threads: list[threading.Thread] = []
         super().__init__(clan if clan is not None else views.default_clan(client), client,
                          extra=[self.kind])
-        self.tabs = w.Tab()
         self.body.children = (self.tabs,)
-        self.panels: dict[str, views.Panel] = {}
-        self.history = history
-        # (clan tag, store) of a History tab not drawn yet: it is read when first selected
-        self._history_due: tuple[str, Any] | None = None
         self.kind.observe(self._redraw_troops, names="value")
-        self.tabs.observe(self._open_history, names="selected_index")
+        self.tabs.observe(self._open_selected, names="selected_index")
         if self.tag.value:
             self.load()
 
-    def _fill(self, value: str) -> None:
-        summary = views.clan_summary(value, client=self.client)
+    # ---------------------------------------------------------------- loading
+    def load(self, block: bool = False) -> None:
+        """Start loading the clan in the tag box: its members, then the selected tab.
+
+        Args:
+            block: wait until it is shown (see :meth:`wait`) before returning.
+        """
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        self.load_button.disabled = True
+        self.status.value = _message("Loading…")
+        self._start(self._load_clan, self.tag.value.strip(), generation)
+        if block:
+            self.wait()
+
+    def wait(self, timeout: float = WAIT_TIMEOUT) -> None:
+        """Return once no load is running (the clan's and its tabs').
+
+        Raises:
+            TimeoutError: if a load still runs after ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while running := [t for t in self._threads if t.is_alive()]:
+            running[0].join(max(0.0, deadline - time.monotonic()))
+            if running[0].is_alive():
+                raise TimeoutError(f"the clan explorer still loads after {timeout:g} s")
+        self._threads = [t for t in self._threads if t.is_alive()]
+
+    def _start(self, job: Any, *args: Any) -> None:
+        # daemon: a fetch still running never keeps the interpreter from exiting
+        thread = threading.Thread(target=job, args=args, daemon=True,
+                                  name=f"cocframes-explorer-{job.__name__}")
+        self._threads.append(thread)
+        thread.start()
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation
+
+    def _load_clan(self, value: str, generation: int) -> None:
+        """Fetch the clan and show its members (in a background thread)."""
+        try:
+            summary = views.clan_summary(value, client=self.client)
+            panel = views.members_panel(summary)
+            members = _panel_box(panel)
+            store = views.history_store(summary.tag, self.history)
+        except Exception as exc:  # never a traceback in the widget
+            if not isinstance(exc, (CocError, ValueError, TypeError)):
+                log.exception("loading %r failed", value)
+            with self._lock:
+                if self._current(generation):
+                    self._clear()
+                    self.status.value = _message(views.error_message(exc, value), error=True)
+                    self.load_button.disabled = False
+            return
+        with self._lock:
+            if not self._current(generation):
+                return
+            self._show_clan(summary, panel, members, store)
+            self.load_button.disabled = False
+        self._open_selected()
+
+    def _show_clan(self, summary: views.ClanSummary, panel: views.Panel, members: w.VBox,
+                   store: Any) -> None:
+        """Show the header and the tabs: Members filled, the others until first opened."""
         self.header.value = (f'<h3 class="cocframes-clan">{html.escape(summary.name)} '
                              f"<small>{html.escape(summary.tag)} · {len(summary.members)} "
                              "members</small></h3>")
-        self.panels = {
-            "Members": views.members_panel(summary),
-            "War": views.war_panel(summary.tag, client=self.client),
-            "Troops": views.troops_panel(summary.tag, client=self.client,
-                                         kind=self.kind.value),
-            "Raids": views.raids_panel(summary.tag, client=self.client),
-        }
-        store = views.history_store(summary.tag, self.history)
-        self._history_due = None if store is None else (summary.tag, store)
-        if store is not None:
-            self.panels[self.HISTORY] = views.Panel(
-                self.HISTORY, message="The clan's history is read when this tab is opened.")
-        self.tabs.children = [_panel_box(p) for p in self.panels.values()]
-        self.tabs.titles = tuple(self.panels)
-        if (self.tabs.selected_index or 0) >= len(self.tabs.children):
+        self._clan, self._name, self._store = summary.tag, summary.name, store
+        self._titles = self.TABS + ((self.HISTORY,) if store is not None else ())
+        self.panels = {"Members": panel}
+        self._loading = set()
+        waiting = [w.VBox([w.HTML(_message("Loaded when this tab is opened."))])
+                   for _title in self._titles[1:]]
+        self.tabs.children = [members, *waiting]
+        self.tabs.titles = self._titles
+        if (self.tabs.selected_index or 0) >= len(self._titles):
             self.tabs.selected_index = 0
         self.body.children = (self.tabs,)
-        self._open_history()
-        problems = [name for name, p in self.panels.items() if p.error]
+        self._show_status()
+
+    def _show_status(self) -> None:
+        problems = [title for title, p in self.panels.items() if p.error]
         self.status.value = _message(
-            f"Loaded {summary.name} ({summary.tag})"
+            f"Loaded {self._name} ({self._clan})"
             + (f"; see the {', '.join(problems)} tab(s) for what could not be shown"
                if problems else "") + ".")
+
+    def _open_selected(self, _change: Any = None) -> None:
+        """Start loading the selected tab, the first time it is selected."""
+        index = self.tabs.selected_index
+        with self._lock:
+            if index is None or index >= len(self._titles):
+                return
+            title = self._titles[index]
+            if title in self.panels or title in self._loading:
+                return
+            self._loading.add(title)
+            self.tab(title).children = (_loading(title),)
+            generation = self._generation
+        self._start(self._load_tab, title, self._clan, generation)
+
+    def _load_tab(self, title: str, clan: str, generation: int) -> None:
+        """Fetch and draw one tab (in a background thread)."""
+        kind = self.kind.value
+        try:
+            panel = self._panel(title, clan, kind)
+            box = _panel_box(panel)
+        except Exception as exc:  # a bug, not the user's fault: keep the traceback in logs
+            log.exception("loading the %s tab failed", title)
+            panel = views.Panel(title, message=views.error_message(exc), error=True)
+            box = _panel_box(panel)
+        with self._lock:
+            if not self._current(generation):
+                return
+            self.panels[title] = panel
+            self._loading.discard(title)
+            # fill the tab's own box: replacing the Tab's children would move the selection
+            self.tab(title).children = box.children
+            self._show_status()
+        if title == "Troops" and self.kind.value != kind:  # changed while loading
+            self._redraw_troops()
+
+    def _panel(self, title: str, clan: str, kind: str) -> views.Panel:
+        """Fetch and draw the tab called ``title`` for ``clan``."""
+        if title == "War":
+            return views.war_panel(clan, client=self.client)
+        if title == "Troops":
+            return views.troops_panel(clan, client=self.client, kind=kind)
+        if title == "Raids":
+            return views.raids_panel(clan, client=self.client)
+        return views.history_panel(clan, history=self._store)
 
     def _clear(self) -> None:
         super()._clear()
         self.panels = {}
-        self._history_due = None
+        self._titles = ()
+        self._loading = set()
         self.tabs.children = ()
-
-    def _open_history(self, _change: Any = None) -> None:
-        """Read the history into the History tab, the first time that tab is selected (the
-        explorer opens without reading it)."""
-        titles = list(self.panels)
-        if (self._history_due is None or self.HISTORY not in titles
-                or self.tabs.selected_index != titles.index(self.HISTORY)):
-            return
-        tag, store = self._history_due
-        self._history_due = None
-        panel = views.history_panel(tag, history=store)
-        self.panels[self.HISTORY] = panel
-        # fill the tab's own box: replacing the Tab's children would move the selection
-        self.tab(self.HISTORY).children = _panel_box(panel).children
 
     def _redraw_troops(self, _change: Any = None) -> None:
         """Redraw the troops tab for the chosen kind from the frame already fetched."""
         panel = self.panels.get("Troops")
         if panel is None or panel.error or "units" not in panel.frames:
             return
-        index = list(self.panels).index("Troops")
         new = views._units_panel("Troops", panel.frames["units"], self.kind.value)
         self.panels["Troops"] = new
-        children = list(self.tabs.children)
-        children[index] = _panel_box(new)
-        self.tabs.children = children
+        self.tab("Troops").children = _panel_box(new).children
 
+    # ---------------------------------------------------------------- reading
     def tab(self, title: str) -> w.VBox:
         """The box of the tab called ``title`` (``"Members"``, ``"War"``...)."""
-        return self.tabs.children[list(self.panels).index(title)]
+        return self.tabs.children[self._titles.index(title)]
+
+    def select(self, title: str, timeout: float = WAIT_TIMEOUT) -> w.VBox:
+        """Select the tab called ``title``, wait until it is loaded and return its box."""
+        self.wait(timeout)
+        self.tabs.selected_index = self._titles.index(title)
+        self.wait(timeout)
+        return self.tab(title)
 
 
 def clan_explorer(clan: str | None = None, client: Client | None = None, *,
@@ -240,9 +366,13 @@ def clan_explorer(clan: str | None = None, client: Client | None = None, *,
     The members tab shows the members table, donations and trophies by town hall; the war
     tab the current war's map, stars and attacks (and the CWL race during CWL); the troops
     tab a members × units heatmap of the kind picked in the dropdown; the raids tab the
-    capital loot of the last raid weekend. The history tab, read the first time it is
-    selected, shows the current season per member (``cf.season``) and the donations of the
-    biggest donors over time (``cf.history``).
+    capital loot of the last raid weekend. The history tab shows the current season per
+    member (``cf.season``) and the donations of the biggest donors over time
+    (``cf.history``).
+
+    It returns at once and loads in the background: the members first, every other tab the
+    first time it is selected. ``explorer.wait()`` returns when nothing is loading;
+    ``explorer.select("War")`` opens a tab and returns its box once loaded.
     """
     return ClanExplorer(clan, client, history=history)
 

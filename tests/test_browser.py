@@ -1,7 +1,8 @@
 """The clan explorer as a person sees it: Voilà serves notebooks/explorer.ipynb on 127.0.0.1,
 headless Chromium (Debian's package, kept off the network) renders it, and the page must show
-the demo clan's name, its members table with every row, and a plot image. A screenshot is
-saved to ``artifacts/explorer.png``.
+the demo clan's name, its members table with every row, and a plot image; once the War tab
+is clicked, the war's headline, its attacks table and its plots. A screenshot is saved to
+``artifacts/explorer.png``.
 
 Without Chromium and ChromeDriver (``apt-get install chromium chromium-driver``) the test is
 skipped with a loud reason; ``.ci/run`` installs them.
@@ -99,6 +100,8 @@ def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: 
 
     with cf.Client(demo=True, cache=False) as client:
         clan = client.get_clan(cf.demo.DEMO_CLAN_TAG)
+        war = client.get_current_war(cf.demo.DEMO_CLAN_TAG)
+        attacks = cf.war_attacks(cf.demo.DEMO_CLAN_TAG, client=client)
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
@@ -135,5 +138,17 @@ def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: 
         assert SCREENSHOT.stat().st_size > 20_000
         page = browser.find_element(By.TAG_NAME, "body").text
         assert "Traceback" not in page and "Error" not in page.split(clan["name"])[0]
+
+        # The War tab loads when first opened: its headline, map and attacks appear.
+        [war_tab] = [t for t in browser.find_elements(By.CSS_SELECTOR,
+                                                      ".lm-TabBar-tab, .p-TabBar-tab")
+                     if t.text.strip() == "War"]
+        war_tab.click()
+        headline = wait.until(lambda b: [n for n in b.find_elements(
+            By.CSS_SELECTOR, ".cocframes-note") if n.is_displayed() and "★" in n.text])
+        assert war["state"] in headline[0].text and clan["tag"] in headline[0].text
+        assert wait.until(members_rows) == len(attacks)
+        assert len(wait.until(plot_images)) >= 2, "the war map and the stars are drawn"
+        assert "Traceback" not in browser.find_element(By.TAG_NAME, "body").text
     finally:
         browser.quit()

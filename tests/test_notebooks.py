@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 #: Days of demo life the history notebook simulates in the tests (a month takes minutes).
 HISTORY_DAYS = "1"
+#: A progress bar's percentage other than 100% (``100%`` itself ends in ``0%``).
+ZERO = re.compile(r"(?<!\d)0%")
 CREDENTIALS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN", "COCFRAMES_BASE_URL",
                "MPLBACKEND")
 
@@ -24,7 +27,10 @@ def test_there_are_the_notebooks_users_are_promised():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_stored_without_outputs(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    assert not ZERO.search(text), f"{path.name}: a progress bar saved at 0%"
+    nb = json.loads(text)
+    assert "widgets" not in nb["metadata"], f"{path.name}: widget state saved in it"
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None, (
@@ -46,6 +52,7 @@ def test_notebook_runs_top_to_bottom_on_the_demo_world(path, tmp_path, monkeypat
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = json.dumps(outputs)
+    assert not ZERO.search(text), "a progress bar left at 0%"
     assert "demo world" in text or path.stem == "explorer", "the notebook says it is demo data"
     if path.stem != "explorer":
         assert "image/png" in text, "the notebook draws its plots"

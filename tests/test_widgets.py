@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import ipywidgets as w
 import matplotlib
@@ -40,7 +41,9 @@ def client() -> cf.Client:
 @pytest.fixture(scope="module")
 def explorer(client) -> widgets.ClanExplorer:
     """The demo clan's explorer, loaded once (prefilled: no tag given)."""
-    return widgets.clan_explorer(client=client)
+    explorer = widgets.clan_explorer(client=client)
+    explorer.wait()
+    return explorer
 
 
 @pytest.fixture
@@ -114,7 +117,7 @@ def test_members_tab_has_one_table_row_per_member_and_plots(explorer, client):
 
 def test_war_tab_shows_the_war_map_stars_cwl_and_attacks(explorer, client):
     attacks = cf.war_attacks(CLAN, client=client)
-    box = explorer.tab("War")
+    box = explorer.select("War")
     assert "inWar" in message(box) and "★" in message(box)
     assert [p.caption for p in images(box)] == ["War map", "War stars", "CWL stars by round"]
     for picture in images(box):
@@ -124,7 +127,7 @@ def test_war_tab_shows_the_war_map_stars_cwl_and_attacks(explorer, client):
 
 
 def test_troops_tab_heatmap_and_kind_switch_without_refetching(explorer, client):
-    box = explorer.tab("Troops")
+    box = explorer.select("Troops")
     [before] = images(box)
     assert_png(before)
     assert before.caption == "Heroes levels"
@@ -140,7 +143,7 @@ def test_troops_tab_heatmap_and_kind_switch_without_refetching(explorer, client)
 
 
 def test_raids_tab_shows_capital_loot(explorer, client):
-    box = explorer.tab("Raids")
+    box = explorer.select("Raids")
     [picture] = images(box)
     assert picture.caption == "Capital loot"
     assert_png(picture)
@@ -150,9 +153,10 @@ def test_raids_tab_shows_capital_loot(explorer, client):
 
 def test_private_war_log_is_a_message_in_the_war_tab(client):
     explorer = widgets.clan_explorer(PRIVATE, client=client)
+    explorer.wait()
     assert explorer.error == ""  # the clan itself loaded
     assert "Silent Shadows" in explorer.header.value
-    war = explorer.tab("War")
+    war = explorer.select("War")
     assert "cocframes-error" in message(war)
     assert "private" in message(war)
     assert not images(war) and not tables(war)
@@ -164,20 +168,23 @@ def test_private_war_log_is_a_message_in_the_war_tab(client):
 
 def test_unknown_and_bad_tags_are_messages_not_tracebacks(client):
     explorer = widgets.clan_explorer(NOT_IN_WAR, client=client)
-    assert "not in a war" in message(explorer.tab("War"))
+    assert "not in a war" in message(explorer.select("War"))
     assert "cocframes-error" not in message(explorer.tab("War"))
 
     explorer.tag.value = UNKNOWN  # entering a new tag loads it
+    explorer.wait()
     assert "Nothing found" in explorer.error and UNKNOWN in explorer.error
     assert explorer.header.value == ""
     assert explorer.tabs.children == ()  # nothing left of the previous clan
 
     explorer.tag.value = "not a tag!"
+    explorer.wait()
     assert "tag" in explorer.error.lower()
     no_traceback(explorer)
 
     explorer.tag.value = CLAN
     explorer.load_button.click()
+    explorer.wait()
     assert explorer.error == ""
     assert "Demo Dragons" in explorer.header.value
     assert not explorer.load_button.disabled
@@ -185,6 +192,7 @@ def test_unknown_and_bad_tags_are_messages_not_tracebacks(client):
 
 def test_lower_case_tag_without_hash_is_normalised(client):
     explorer = widgets.clan_explorer("992jpjy20", client=client)
+    explorer.wait()
     assert explorer.error == ""
     assert CLAN in explorer.header.value
 
@@ -194,6 +202,7 @@ def test_maintenance_is_a_message():
         client = cf.Client(token="demo", base_url=server.base_url, cache=False,
                            progress=False, max_retries=0, max_retry_time=1)
         explorer = widgets.clan_explorer(CLAN, client=client)
+        explorer.wait()
         viewer = widgets.war_viewer(CLAN, client=client)
     assert "maintenance" in explorer.error
     assert "maintenance" in viewer.error
@@ -203,6 +212,7 @@ def test_maintenance_is_a_message():
 def test_explorer_uses_the_default_client(fresh_default_client):
     cf.use_demo(cache=False, progress=False)
     explorer = widgets.clan_explorer()
+    explorer.wait()
     assert explorer.tag.value == CLAN
     assert "Demo Dragons" in explorer.header.value
 
@@ -214,7 +224,105 @@ def test_without_any_client_set_up_the_error_says_so(fresh_default_client, monke
     assert explorer.tag.value == ""  # no demo: nothing to prefill, nothing loaded
     assert explorer.error == ""
     explorer.tag.value = CLAN
+    explorer.wait()
     assert "not set up" in explorer.error and "token" in explorer.error
+
+
+# --------------------------------------------------------------------------- lazy loading
+def recording(monkeypatch, *names):
+    """Record the clan passed to each of the views ``names`` (still calling them)."""
+    calls = []
+    for name in names:
+        real = getattr(views, name)
+        monkeypatch.setattr(views, name, lambda *a, _name=name, _real=real, **k:
+                            calls.append((_name, a[0])) or _real(*a, **k))
+    return calls
+
+
+def blocked(monkeypatch, name):
+    """Make the view ``name`` wait until the returned event is set (at most 60 s)."""
+    release = threading.Event()
+    real = getattr(views, name)
+
+    def wait_then_run(*args, **kwargs):
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, name, wait_then_run)
+    return release
+
+
+def test_tabs_other_than_members_load_when_first_selected(client, monkeypatch):
+    calls = recording(monkeypatch, "war_panel", "troops_panel", "raids_panel")
+    explorer = widgets.clan_explorer(client=client)
+    assert calls == []
+    explorer.wait()
+    assert calls == []  # the members only
+    assert table_rows(tables(explorer.tab("Members"))[0]) == 45
+    assert "when this tab is opened" in message(explorer.tab("War"))
+    war = explorer.select("War")
+    assert calls == [("war_panel", CLAN)]
+    assert "inWar" in message(war) and images(war)
+    explorer.select("Members")
+    explorer.select("War")
+    explorer.select("Raids")
+    assert calls == [("war_panel", CLAN), ("raids_panel", CLAN)]  # each read once
+    assert explorer.error == ""
+
+
+def test_loading_returns_at_once_and_shows_progress_in_the_widget(client, monkeypatch):
+    release = blocked(monkeypatch, "clan_summary")
+    made = []
+    maker = threading.Thread(target=lambda: made.append(widgets.clan_explorer(client=client)),
+                             daemon=True)
+    maker.start()
+    maker.join(30)
+    try:
+        assert made, "clan_explorer() did not return while the clan was loading"
+        [explorer] = made
+        assert "Loading" in explorer.status.value and explorer.load_button.disabled
+    finally:
+        release.set()
+    explorer.wait()
+    assert "Demo Dragons" in explorer.header.value and not explorer.load_button.disabled
+
+    release = blocked(monkeypatch, "war_panel")
+    try:
+        explorer.tabs.selected_index = 1
+        assert "Loading the war" in message(explorer.tab("War"))
+        assert "cocframes-loading" in message(explorer.tab("War"))
+    finally:
+        release.set()
+    explorer.wait()
+    assert "inWar" in message(explorer.tab("War"))
+
+
+def test_a_clan_loaded_later_wins_over_a_slower_earlier_load(client, monkeypatch):
+    explorer = widgets.clan_explorer(PRIVATE, client=client)
+    explorer.wait()
+    release, other_done = threading.Event(), threading.Event()
+    real = views.troops_panel
+
+    def troops_panel(clan, **kwargs):
+        if clan == PRIVATE:  # the first clan's troops come back last
+            release.wait(60)
+            return real(clan, **kwargs)
+        try:
+            return real(clan, **kwargs)
+        finally:
+            other_done.set()
+
+    monkeypatch.setattr(views, "troops_panel", troops_panel)
+    explorer.tabs.selected_index = 2  # Troops
+    explorer.tag.value = CLAN  # while the private clan's troops are still loading
+    try:
+        assert other_done.wait(120)
+    finally:
+        release.set()
+    explorer.wait()
+    assert "Demo Dragons" in explorer.header.value
+    assert explorer.panels["Troops"].frames["units"]["player_tag"].nunique() == 45
+    assert table_rows(tables(explorer.tab("Troops"))[0]) == 45  # not the private clan's 40
 
 
 # --------------------------------------------------------------------------- player comparison
@@ -317,11 +425,11 @@ def test_history_tab_is_read_only_when_first_selected(client, tracked, monkeypat
     monkeypatch.setattr(views, "history_panel",
                         lambda *a, **k: calls.append(a) or real(*a, **k))
     explorer = widgets.clan_explorer(client=client, history=tracked.path)
+    explorer.wait()
     assert explorer.tabs.titles == ("Members", "War", "Troops", "Raids", "History")
     assert calls == [] and tables(explorer.tab("History")) == []
     assert "when this tab is opened" in message(explorer.tab("History"))
-    explorer.tabs.selected_index = 4
-    box = explorer.tab("History")
+    box = explorer.select("History")
     season = cf.season(CLAN, history=tracked)
     [table] = tables(box)
     assert table_rows(table) == len(season) > 0
@@ -329,8 +437,8 @@ def test_history_tab_is_read_only_when_first_selected(client, tracked, monkeypat
     [picture] = images(box)
     assert picture.caption == "Donations over time"
     assert_png(picture)
-    explorer.tabs.selected_index = 0
-    explorer.tabs.selected_index = 4
+    explorer.select("Members")
+    explorer.select("History")
     assert len(calls) == 1  # read once
     assert explorer.error == ""
     no_traceback(explorer)
@@ -339,8 +447,10 @@ def test_history_tab_is_read_only_when_first_selected(client, tracked, monkeypat
 def test_history_tab_from_the_default_history_file(client, tracked, monkeypatch):
     monkeypatch.setenv(HISTORY_ENV_VAR, str(tracked.path))
     explorer = widgets.clan_explorer(client=client)
+    explorer.wait()
     assert "History" in explorer.tabs.titles
     explorer.tag.value = NOT_IN_WAR  # a clan the file does not hold
+    explorer.wait()
     assert explorer.error == ""
     assert "History" not in explorer.tabs.titles
 
@@ -356,3 +466,21 @@ def test_history_views_without_widgets(tracked, tmp_path):
     assert set(panel.frames) == {"season", "donations"}
     assert views.png(panel.figures["Donations over time"]).startswith(PNG)
     assert views.history_panel(PRIVATE, history=tracked).error
+
+
+def test_html_table_shows_missing_values_as_blanks():
+    df = pd.DataFrame({
+        "level": pd.array([1, None], dtype="Int64"),
+        "name": pd.Series(["x", None], dtype="string"),
+        "role": pd.Series(["leader", None], dtype="category"),
+        "joined": pd.to_datetime(["2024-01-01", None], utc=True),
+        "ratio": [1.5, float("nan")],
+        "warned": pd.array([True, None], dtype="boolean"),
+        "note": pd.Series(["a", pd.NA], dtype=object),
+        "share": pd.array([0.25, None], dtype="Float64"),
+    })
+    html = views.html_table(df)
+    assert "NA" not in html and "NaN" not in html and "NaT" not in html
+    last = html.split("<tr>")[-1]
+    assert re.findall(r"<td>(.*?)</td>", last) == [""] * len(df.columns)
+    assert "<td>1</td>" in html and "<td>0.25</td>" in html and "<td>1.5</td>" in html
