@@ -42,11 +42,12 @@ def tour(client: Client, clan_tag: str) -> dict[str, Any]:
           ["name", "role", "town_hall", "trophies", "donations", "donations_received"],
           which="top by trophies")
 
-    attacks = api.war_attacks(clan_tag, client=client)
+    war = api.war(clan_tag, client=client)
+    attacks, war_members = war.attacks, war.members
     ours = attacks[attacks["attacker_clan_tag"] == clan_tag]
     if "order" in ours.columns:
         ours = ours.sort_values("order")
-    _show(f"cf.war_attacks(...): current war: {attacks.attrs['war_state']}", attacks,
+    _show(f"cf.war(...).attacks: current war: {attacks.attrs['war_state']}", attacks,
           ["attacker_name", "defender_map_position", "stars", "new_stars", "destruction"],
           shown=ours, which="our side's attacks in order")
     if len(ours):
@@ -54,10 +55,9 @@ def tour(client: Client, clan_tag: str) -> dict[str, Any]:
               f"{int(ours['stars'].sum())} stars: only stars above the base's best earlier "
               "attack count")
 
-    war_members = api.war_members(clan_tag, client=client)
     ours_m = war_members[war_members["clan_tag"] == clan_tag]
     waiting = ours_m.sort_values(["attacks_remaining", "map_position"], ascending=[False, True])
-    _show("cf.war_members(...)", war_members,
+    _show("cf.war(...).members", war_members,
           ["name", "map_position", "attacks_used", "attacks_remaining", "stars_earned",
            "best_opponent_stars"], rows=3, shown=waiting,
           which="our members, most attacks still to make first")

@@ -288,8 +288,8 @@ def war_panel(clan: str, *, client: Client | None = None, cwl: bool = True) -> P
     A private war log or an unknown clan gives an error panel; a clan not in war a note.
     """
     tag = normalize_tag(clan)
-    attacks = api.war_attacks(tag, client=client)
-    members = api.war_members(tag, client=client)
+    war = api.war(tag, client=client)
+    attacks, members = war.attacks, war.members
     panel = Panel(title="War", frames={"war_attacks": attacks, "war_members": members})
     if members.empty:
         panel.message = f"{tag} is not in a war right now."
@@ -313,7 +313,8 @@ def war_panel(clan: str, *, client: Client | None = None, cwl: bool = True) -> P
 
 
 def _war_headline(members: pd.DataFrame) -> str:
-    """E.g. ``inWar: #A 25★ vs #B 22★`` from a war members frame."""
+    """E.g. ``inWar: Demo Dragons #992JPJY20 25★ vs Raging Rivals #99... 22★ (15 a side)``
+    from a war members frame (the tag alone where a side has no name)."""
     state = str(members["state"].iloc[0])
     sides = []
     for side in ("clan", "opponent"):
@@ -321,7 +322,9 @@ def _war_headline(members: pd.DataFrame) -> str:
         if part.empty:
             continue
         stars = pd.to_numeric(part["new_stars_earned"], errors="coerce").fillna(0).sum()
-        sides.append(f"{part['clan_tag'].iloc[0]} {int(stars)}★")
+        tag = part["clan_tag"].iloc[0]
+        name = part["clan_name"].iloc[0] if "clan_name" in part.columns else pd.NA
+        sides.append(f"{tag if pd.isna(name) else f'{name} {tag}'} {int(stars)}★")
     return f"{state}: " + " vs ".join(sides) + f" ({len(members) // max(len(sides), 1)} a side)"
 
 

@@ -25,7 +25,7 @@ def printed() -> tuple[str, dict]:
 
 
 def size_of(out: str, call: str) -> tuple[int, int]:
-    """The rows x columns printed on the line of ``call`` (e.g. ``cf.war_attacks``)."""
+    """The rows x columns printed on the line of ``call`` (e.g. ``cf.war(...).attacks``)."""
     [line] = [line for line in out.splitlines() if line.startswith(call)]
     found = re.search(r": (\d+) rows x (\d+) columns", line)
     assert found, line
@@ -33,8 +33,8 @@ def size_of(out: str, call: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(("call", "name"), [
-    ("cf.members(", "members"), ("cf.war_attacks(", "war_attacks"),
-    ("cf.war_members(", "war_members"), ("cf.units(", "units"), ("cf.war_log(", "war_log"),
+    ("cf.members(", "members"), ("cf.war(...).attacks", "war_attacks"),
+    ("cf.war(...).members", "war_members"), ("cf.units(", "units"), ("cf.war_log(", "war_log"),
     ("cf.raids(", "raid_members"), ("cf.rankings(", "rankings")])
 def test_each_printed_size_is_the_frame_s(printed, call, name):
     out, frames = printed
