@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cocframes.plot_text import drawable, use_fonts
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -119,7 +121,7 @@ def _no_data(ax: Axes | None, title: str, why: str = "") -> Axes:
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
-    return ax
+    return use_fonts(ax)
 
 
 def _floats(values: Any) -> np.ndarray:
@@ -138,7 +140,19 @@ def _int_text(value: float) -> str:
 
 
 def _label(value: Any, fallback: str = "?") -> str:
-    return fallback if value is None or value is pd.NA or pd.isna(value) else str(value)
+    """Return ``value`` as drawable text (see :mod:`cocframes.plot_text`), else ``fallback``."""
+    missing = value is None or value is pd.NA or pd.isna(value)
+    return fallback if missing else drawable(value, fallback)
+
+
+def _tags(df: pd.DataFrame) -> list[Any]:
+    """Return the frame's ``tag`` column as a list, or Nones when it has none."""
+    return list(df["tag"]) if "tag" in df.columns else [None] * len(df)
+
+
+def _names(names: Iterable[Any], tags: Iterable[Any]) -> list[str]:
+    """Return each name as drawable text, or its tag when nothing of the name can be drawn."""
+    return [_label(name, _label(tag)) for name, tag in zip(names, tags, strict=True)]
 
 
 # --------------------------------------------------------------------------- players
@@ -199,7 +213,7 @@ def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str
         ax.text(min(np.nan_to_num(s), 1.0) + 0.01, yi, f"{_int_text(lv)}/{_int_text(mx)}",
                 va="center", fontsize=7)
     ax.axvline(1.0, color="#444444", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, [str(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
     ax.set_ylim(y.max() + 1, -1)
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -207,7 +221,7 @@ def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str
     ax.set_title(title)
     ax.legend(handles=[Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
                        for i, k in enumerate(kinds_seen)], loc="lower right", fontsize=8)
-    return ax
+    return use_fonts(ax)
 
 
 def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
@@ -283,15 +297,16 @@ def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
     kwargs.setdefault("interpolation", "nearest")
     image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap=cmap, vmin=0,
                       vmax=1, aspect="auto", **kwargs)
-    ax.set_xticks(range(n_cols), [str(c) for c in grid.columns], rotation=90, fontsize=8)
-    ax.set_yticks(range(n_rows), [_label(n) for n in people["player_name"]], fontsize=8)
+    ax.set_xticks(range(n_cols), [_label(c) for c in grid.columns], rotation=90, fontsize=8)
+    ax.set_yticks(range(n_rows), _names(people["player_name"], people["player_tag"]),
+                  fontsize=8)
     ax.set_xlabel("unit")
     ax.set_ylabel("member")
     ax.set_title(title)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="level / max (grey: locked)",
                            shrink=0.8)
-    return ax
+    return use_fonts(ax)
 
 
 def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None,
@@ -322,12 +337,12 @@ def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | No
             color="#2b8cbe", **kwargs)
     ax.barh(y + 0.2, np.nan_to_num(_floats(df["donations_received"])), height=0.4,
             label="received", color="#f03b20", **kwargs)
-    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, _names(df["name"], _tags(df)), fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("troops (housing space)")
     ax.set_title(title)
     ax.legend(loc="lower right")
-    return ax
+    return use_fonts(ax)
 
 
 def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -367,7 +382,7 @@ def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: An
     ax.set_ylabel("trophies")
     ax.set_title(title)
     ax.legend(loc="best")
-    return ax
+    return use_fonts(ax)
 
 
 # --------------------------------------------------------------------------- wars
@@ -450,7 +465,7 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     handles.append(Line2D([], [], marker="*", linestyle="", color="white", markersize=9,
                           markeredgecolor="black", label="new stars"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return ax
+    return use_fonts(ax)
 
 
 def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str | None = "clan",
@@ -493,15 +508,16 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     ax.barh(y + 0.2, np.nan_to_num(missed), height=0.4, color="#d7301f", label=missed_label,
             **kwargs)
     town_hall = df["town_hall"] if "town_hall" in df.columns else [None] * len(df)
-    labels = [f"{_label(r)}. {_label(n)}" + (f" (TH{_label(t)})" if _label(t, "") else "")
-              for r, n, t in zip(df["rank"], df["name"], town_hall, strict=True)]
+    labels = [f"{_label(r)}. {n}" + (f" (TH{_label(t)})" if _label(t, "") else "")
+              for r, n, t in zip(df["rank"], _names(df["name"], _tags(df)), town_hall,
+                                 strict=True)]
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("stars / attacks")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
-    return ax
+    return use_fonts(ax)
 
 
 def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None = None,
@@ -545,8 +561,8 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
         table = table.cumsum()
     names: dict[str, str] = {}
     if clans is not None and {"clan_tag", "name"} <= set(clans.columns):
-        names = {str(t): _label(n) for t, n in zip(clans["clan_tag"], clans["name"],
-                                                   strict=True)}
+        names = dict(zip(clans["clan_tag"].astype(str), _names(clans["name"], clans["clan_tag"]),
+                         strict=True))
     order = table.iloc[-1].sort_values(ascending=False).index  # legend: leader first
     ax = _axes(ax, (9, 5.5))
     for tag in order:
@@ -562,7 +578,7 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     ax.set_ylabel("stars" + (" (running total)" if cumulative else ""))
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return ax
+    return use_fonts(ax)
 
 
 # --------------------------------------------------------------------------- rankings, raids
@@ -619,12 +635,13 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
             move, color = "=", "#636363"
         ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center", fontsize=8,
                 color=color, gid="rank-move")
-    ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {_label(n)}"
-                      for r, n in zip(df["_rank"], df["name"], strict=True)], fontsize=8)
+    ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {n}"
+                      for r, n in zip(df["_rank"], _names(df["name"], _tags(df)), strict=True)],
+                  fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel(value)
     ax.set_title(title)
-    return ax
+    return use_fonts(ax)
 
 
 def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
@@ -680,8 +697,8 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
     if "attacks" in df.columns:
         for yi, loot, attacks in zip(y, df["loot"], df["attacks"], strict=True):
             ax.text(loot, yi, f" {int(attacks)} att.", va="center", fontsize=7)
-    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, _names(df["name"], df.index), fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("capital gold looted")
     ax.set_title(title)
-    return ax
+    return use_fonts(ax)

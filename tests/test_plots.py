@@ -23,6 +23,7 @@ from cocframes.frames import players as player_frames
 from cocframes.frames import raids as raid_frames
 from cocframes.frames import rankings as ranking_frames
 from cocframes.frames import wars as war_frames
+from cocframes.plot_text import drawable
 
 matplotlib.use("Agg")  # before anything imports pyplot (cocframes.plots does so lazily)
 
@@ -231,7 +232,7 @@ def test_clan_heatmap_is_members_by_units(demo):
     heroes = units[(units["kind"] == "hero") & (units["village"] == "home")]["name"].unique()
     grid = ax.images[0].get_array()
     assert grid.shape == (len(members), len(heroes))
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(members["name"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [drawable(n) for n in members["name"]]
     assert [t.get_text() for t in ax.get_xticklabels()] == list(heroes)
     assert grid.min() >= 0 and grid.max() <= 1
     # one cell checked against the frame
