@@ -32,6 +32,7 @@ Usage::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,9 @@ KIND_LABELS = {
 }
 #: Kinds :func:`unit_progress` shows by default (super troops mirror their base troop's level).
 PROGRESS_KINDS = ("hero", "hero_equipment", "pet", "troop", "siege_machine", "spell")
+
+#: Legend entries per column at most, before the legend gets another column.
+_LEGEND_ROWS = 24
 
 #: Marker colours by stars of an attack (0 to 3).
 STAR_COLORS = ("#bdbdbd", "#fdd49e", "#fc8d59", "#b30000")
@@ -133,6 +137,17 @@ def _size(n_rows: int, width: float = 8.0, per_row: float = 0.28,
           base: float = 1.6) -> tuple[float, float]:
     """A figure size that gives each of ``n_rows`` horizontal bars room, within reason."""
     return (width, min(40.0, max(3.0, base + per_row * n_rows)))
+
+
+def _legend_outside(ax: Axes, handles: list[Any] | None = None) -> None:
+    """Put the legend to the right of the plotting area (more columns when it is long)."""
+    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
+    kwargs: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
+                              "borderaxespad": 0.0, "fontsize": 8,
+                              "ncols": max(1, math.ceil(count / _LEGEND_ROWS))}
+    if handles is not None:
+        kwargs["handles"] = handles
+    ax.legend(**kwargs)
 
 
 def _int_text(value: float) -> str:
@@ -219,8 +234,8 @@ def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("level / max level")
     ax.set_title(title)
-    ax.legend(handles=[Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
-                       for i, k in enumerate(kinds_seen)], loc="lower right", fontsize=8)
+    _legend_outside(ax, [Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
+                         for i, k in enumerate(kinds_seen)])
     return use_fonts(ax)
 
 
@@ -341,7 +356,7 @@ def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | No
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("troops (housing space)")
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    _legend_outside(ax)
     return use_fonts(ax)
 
 
@@ -381,7 +396,7 @@ def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: An
     ax.set_xlabel("town hall")
     ax.set_ylabel("trophies")
     ax.set_title(title)
-    ax.legend(loc="best")
+    _legend_outside(ax)
     return use_fonts(ax)
 
 
@@ -464,7 +479,7 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
                 for v in range(4)]
     handles.append(Line2D([], [], marker="*", linestyle="", color="white", markersize=9,
                           markeredgecolor="black", label="new stars"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    _legend_outside(ax, handles)
     return use_fonts(ax)
 
 
@@ -516,7 +531,7 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     ax.set_xlabel("stars / attacks")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    _legend_outside(ax)
     return use_fonts(ax)
 
 
@@ -577,7 +592,7 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     ax.set_xlabel("round")
     ax.set_ylabel("stars" + (" (running total)" if cumulative else ""))
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    _legend_outside(ax)
     return use_fonts(ax)
 
 

@@ -21,7 +21,6 @@ Usage::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,17 @@ import numpy as np
 import pandas as pd
 
 from cocframes.plot_text import use_fonts
-from cocframes.plots import _axes, _floats, _label, _names, _no_data, _require, _size, _tags
+from cocframes.plots import (
+    _axes,
+    _floats,
+    _label,
+    _legend_outside,
+    _names,
+    _no_data,
+    _require,
+    _size,
+    _tags,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,8 +52,6 @@ MEMBERSHIP_KINDS = {
     "member_left": ("left", "v", "#d73027"),
     "member_role": ("role change", "D", "#4575b4"),
 }
-#: Legend entries per column at most, before the legend gets another column.
-_LEGEND_ROWS = 24
 
 
 # --------------------------------------------------------------------------- helpers
@@ -56,17 +63,6 @@ def _utc_time_axis(ax: Axes) -> None:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=timezone.utc))
     ax.set_xlabel("time (UTC)")
-
-
-def _legend_outside(ax: Axes, handles: list[Any] | None = None) -> None:
-    """Put the legend to the right of the plotting area (more columns when it is long)."""
-    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
-    kwargs: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
-                              "borderaxespad": 0.0, "fontsize": 8,
-                              "ncols": max(1, math.ceil(count / _LEGEND_ROWS))}
-    if handles is not None:
-        kwargs["handles"] = handles
-    ax.legend(**kwargs)
 
 
 def _unique_labels(tags: list[str], names: Mapping[str, str]) -> dict[str, str]:

@@ -13,7 +13,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from _plot_checks import legend_overlaps
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
@@ -468,3 +470,30 @@ def test_raid_loot_from_a_real_capture():
     members = raid_frames.build_raid_members(real("capitalraidseasons"))
     ax = cfp.raid_loot(members, new_ax())
     assert len(bars(ax, "capital gold")) == len(members)
+
+
+# --------------------------------------------------------------------------- legends
+LEGEND_PLOTS = {
+    "unit_progress": lambda d: cfp.unit_progress(d["units"], drawn_ax(),
+                                                 player=d["units"]["player_tag"].iloc[0]),
+    "donations": lambda d: cfp.donations(d["members"], drawn_ax()),
+    "trophies_by_town_hall": lambda d: cfp.trophies_by_town_hall(d["members"], drawn_ax()),
+    "war_map": lambda d: cfp.war_map(d["war_attacks"], drawn_ax()),
+    "war_stars": lambda d: cfp.war_stars(d["war_members"], drawn_ax()),
+    "war_stars_both": lambda d: cfp.war_stars(d["war_members"], drawn_ax(), side=None),
+    "cwl_rounds": lambda d: cfp.cwl_rounds(d["cwl"], drawn_ax(), highlight=CLAN),
+}
+
+
+def drawn_ax(size: tuple[float, float] = (8, 6)) -> Axes:
+    """An Axes of a constrained-layout figure with a canvas, to measure what it draws."""
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig.add_subplot()
+
+
+@pytest.mark.parametrize("name", sorted(LEGEND_PLOTS))
+def test_no_legend_covers_plotted_data(demo, name):
+    ax = LEGEND_PLOTS[name](demo)
+    assert ax.get_legend() is not None
+    assert legend_overlaps(ax) == []

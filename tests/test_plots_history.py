@@ -14,6 +14,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from _plot_checks import legend_overlaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -47,7 +48,8 @@ def no_data(ax: Axes) -> bool:
 
 
 def legend_outside(ax: Axes) -> bool:
-    """The legend's box, once drawn, does not overlap the plotting area."""
+    """The legend's box, once drawn, does not overlap the plotting area (so no data)."""
+    assert legend_overlaps(ax) == []
     fig = ax.figure
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
