@@ -70,6 +70,10 @@ KIND_LABELS = {
     "siege_machine": "Siege machines",
     "spell": "Spells",
 }
+#: The kinds in titles ("Hero levels", "Siege machine levels").
+KIND_NOUNS = {"hero": "hero", "hero_equipment": "hero equipment", "pet": "pet",
+              "troop": "troop", "super_troop": "super troop", "siege_machine": "siege machine",
+              "spell": "spell"}
 #: Kinds :func:`unit_progress` shows by default (super troops mirror their base troop's level).
 PROGRESS_KINDS = ("hero", "hero_equipment", "pet", "troop", "siege_machine", "spell")
 
@@ -78,6 +82,11 @@ _LEGEND_ROWS = 24
 
 #: Marker colours by stars of an attack (0 to 3).
 STAR_COLORS = ("#bdbdbd", "#fdd49e", "#fc8d59", "#b30000")
+#: The colour of highlighted bars (``highlight=``).
+HIGHLIGHT = "#e6550d"
+#: Marker edge colours and shapes of the two sides of a war.
+SIDE_COLORS = {"clan": "#2166ac", "opponent": "#7b3294"}
+SIDE_MARKERS = {"clan": "o", "opponent": "s"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -118,10 +127,14 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 def _no_data(ax: Axes | None, title: str, why: str = "") -> Axes:
     """Draw the "no data" message on ``ax`` (or a new Axes) and return it."""
+    return _message(ax, title, NO_DATA + (f"\n({why})" if why else ""))
+
+
+def _message(ax: Axes | None, title: str, text: str) -> Axes:
+    """Draw ``text`` in the middle of ``ax`` (or a new Axes) instead of a plot; return it."""
     ax = _axes(ax, (6, 3))
-    text = NO_DATA + (f"\n({why})" if why else "")
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=13,
-            color="#666666", gid="no-data")
+            color="#666666", gid="no-data" if text.startswith(NO_DATA) else "message")
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -239,6 +252,30 @@ def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str
     return use_fonts(ax)
 
 
+def _heatmap_rows(units_df: pd.DataFrame, order: str | None) -> pd.DataFrame:
+    """Return the players of :func:`clan_heatmap`, one row each in ``order``, with their
+    ``player_tag`` and row ``_label``."""
+    if order not in (None, "town_hall"):
+        raise ValueError(f"order must be None or 'town_hall', not {order!r}")
+    people = units_df.drop_duplicates("player_tag")
+    labels = _names(people["player_name"], people["player_tag"])
+    if order == "town_hall" and "player_town_hall" in people.columns:
+        halls = _floats(people["player_town_hall"])
+        labels = [f"{n} (TH{_int_text(t)})" for n, t in zip(labels, halls, strict=True)]
+        people = people.assign(_label=labels, _hall=halls)
+        return people.sort_values("_hall", ascending=False, kind="stable", na_position="last")
+    return people.assign(_label=labels)
+
+
+def _kinds_text(kinds: Sequence[str] | None) -> str:
+    """Return ``["pet", "spell"]`` as "Pet and spell" (``None``: "Unit"), for titles."""
+    if not kinds:
+        return "Unit"
+    words = [KIND_NOUNS.get(k, k.replace("_", " ")) for k in kinds]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[0].upper() + text[1:]
+
+
 def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
     tags = list(dict.fromkeys(df["player_tag"].astype(object)))
     if player is None:
@@ -260,7 +297,7 @@ def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
 
 def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
                  Sequence[str] | None = "hero", village: str | None = "home",
-                 colorbar: bool = True, **kwargs: Any) -> Axes:
+                 colorbar: bool = True, order: str | None = None, **kwargs: Any) -> Axes:
     """Draw a members × units grid coloured by ``level / max_level``.
 
     Takes a units frame of several players (``cf.units(clan=...)`` or ``cf.units(tags)``).
@@ -275,14 +312,18 @@ def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
             ``siege_machine``, ``spell``), several, or ``None`` for all.
         village: ``"home"`` (default), ``"builderBase"``, or ``None`` for both.
         colorbar: add a colour bar (it takes room from ``ax``'s figure).
+        order: ``None`` (frame order) or ``"town_hall"``: highest town hall on top, each
+            row labelled with its town hall.
         **kwargs: passed to ``Axes.imshow`` (e.g. ``cmap=``).
+
+    Raises:
+        ValueError: missing columns, or an unknown ``order``.
     """
     _require(units_df, ("player_tag", "player_name", "kind", "name", "village", "level",
                         "max_level"), "clan_heatmap", "cf.units(clan=...)", ax)
     kinds = [kind] if isinstance(kind, str) else (None if kind is None else list(kind))
-    label = ", ".join(KIND_LABELS.get(k, k) for k in kinds) if kinds else "Unit"
-    title = f"{label} levels by member"
-    people = units_df.drop_duplicates("player_tag")[["player_tag", "player_name"]]
+    title = f"{_kinds_text(kinds)} levels by member"
+    people = _heatmap_rows(units_df, order)
     df = units_df
     if kinds is not None:
         df = df[df["kind"].isin(kinds)]
@@ -313,8 +354,7 @@ def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
     image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap=cmap, vmin=0,
                       vmax=1, aspect="auto", **kwargs)
     ax.set_xticks(range(n_cols), [_label(c) for c in grid.columns], rotation=90, fontsize=8)
-    ax.set_yticks(range(n_rows), _names(people["player_name"], people["player_tag"]),
-                  fontsize=8)
+    ax.set_yticks(range(n_rows), list(people["_label"]), fontsize=8)
     ax.set_xlabel("unit")
     ax.set_ylabel("member")
     ax.set_title(title)
@@ -431,35 +471,35 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     if side is not None:
         df = df[df["side"] == side]
     df = df[df["attacker_rank"].notna() & df["defender_rank"].notna()]
-    title = "War map"
-    if "attacker_clan_tag" in df.columns and not df.empty:
-        ours = df[df["side"] == "clan"]
-        if not ours.empty:
-            title = (f"War map: {_label(ours['attacker_clan_tag'].iloc[0])} vs "
-                     f"{_label(ours['defender_clan_tag'].iloc[0])}")
+    clans = _war_sides(war_attacks_df)
+    title = "War map" + (f": {clans['clan']} vs {clans['opponent']}" if len(clans) == 2
+                         else "")
+    if war_attacks_df.empty and _war_state(war_attacks_df) == "preparation":
+        return _message(ax, title, "preparation day: attacks start on battle day")
     if df.empty:
         return _no_data(ax, title, "no attacks")
     sides = [s for s in ("clan", "opponent") if (df["side"] == s).any()]
-    shift = {"clan": -0.15, "opponent": 0.15} if len(sides) == 2 else {s: 0.0 for s in sides}
-    markers = {"clan": "o", "opponent": "s"}
+    shift = {"clan": -0.22, "opponent": 0.22} if len(sides) == 2 else {s: 0.0 for s in sides}
     n = int(max(_floats(df["attacker_rank"]).max(), _floats(df["defender_rank"]).max()))
-    ax = _axes(ax, (7, 7) if n <= 30 else (10, 10))
+    ax = _axes(ax, (8, 7) if n <= 30 else (11, 10))
     ax.plot([0.5, n + 0.5], [0.5, n + 0.5], linestyle="--", color="#999999", linewidth=0.8,
             label="_mirror")
-    kwargs.setdefault("s", 70)
-    kwargs.setdefault("edgecolors", "#333333")
+    kwargs.setdefault("s", 60 if n <= 20 else 30)
+    kwargs.setdefault("linewidths", 1.6)
     x_all, y_all = [], []
     for s in sides:
         sub = df[df["side"] == s]
         x = _floats(sub["attacker_rank"]) + shift[s]
         y = _floats(sub["defender_rank"])
         stars = np.clip(np.nan_to_num(_floats(sub["stars"])), 0, 3).astype(int)
-        ax.scatter(x, y, c=[STAR_COLORS[v] for v in stars], marker=markers[s],
-                   label=f"{s} attacks", zorder=2, **kwargs)
+        ax.scatter(x, y, c=[STAR_COLORS[v] for v in stars], marker=SIDE_MARKERS[s],
+                   edgecolors=SIDE_COLORS[s], label=f"{s} attacks", zorder=2, **kwargs)
+        if "destruction" in sub.columns:
+            _destruction_texts(ax, x, y, _floats(sub["destruction"]), n)
         new = np.nan_to_num(_floats(sub["new_stars"])) > 0
         x_all.append(x[new])
         y_all.append(y[new])
-    ax.scatter(np.concatenate(x_all), np.concatenate(y_all), marker="*", s=55, color="white",
+    ax.scatter(np.concatenate(x_all), np.concatenate(y_all), marker="*", s=40, color="white",
                edgecolors="black", linewidths=0.6, zorder=3, label="new stars")
     ax.set_xlim(0.5, n + 0.5)
     ax.set_ylim(n + 0.5, 0.5)
@@ -470,17 +510,60 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     ax.set_xlabel("attacker (map rank)")
     ax.set_ylabel("defender (map rank)")
     ax.set_title(title)
+    _legend_outside(ax, _war_map_handles(sides, clans))
+    return use_fonts(ax)
+
+
+def _war_map_handles(sides: list[str], clans: dict[str, str]) -> list[Any]:
+    """Legend entries of :func:`war_map`: one per side (named), stars and new stars."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker=markers[s], linestyle="", color="#777777",
-                      label=f"{s} attacks") for s in sides]
+    handles = [Line2D([], [], marker=SIDE_MARKERS[s], linestyle="", color="white",
+                      markeredgecolor=SIDE_COLORS[s], markeredgewidth=1.6,
+                      label=f"{clans.get(s, s)} attacks") for s in sides]
     handles += [Line2D([], [], marker="o", linestyle="", color=STAR_COLORS[v],
                        markeredgecolor="#333333", label=f"{v} star{'s' * (v != 1)}")
                 for v in range(4)]
     handles.append(Line2D([], [], marker="*", linestyle="", color="white", markersize=9,
                           markeredgecolor="black", label="new stars"))
-    _legend_outside(ax, handles)
-    return use_fonts(ax)
+    return handles
+
+
+def _destruction_texts(ax: Axes, x: np.ndarray, y: np.ndarray, destruction: np.ndarray,
+                       n: int) -> None:
+    """Write each attack's destruction (``54%``) just under its marker."""
+    size = 5 if n <= 20 else 3.5
+    for xi, yi, d in zip(x, y, destruction, strict=True):
+        if not np.isnan(d):
+            ax.annotate(f"{d:.0f}%", (xi, yi), xytext=(0, -7), textcoords="offset points",
+                        ha="center", va="top", fontsize=size, color="#444444",
+                        gid="destruction", annotation_clip=False)
+
+
+def _war_state(df: pd.DataFrame) -> str:
+    """Return the war's state from a war frame's ``state`` column or ``attrs``, else ''."""
+    if "state" in df.columns and df["state"].notna().any():
+        return str(df["state"].dropna().iloc[0])
+    return str(df.attrs.get("war_state") or "")
+
+
+def _war_sides(df: pd.DataFrame) -> dict[str, str]:
+    """Return side (``clan``, ``opponent``) -> the clan's name (``clan_name`` and
+    ``opponent_name`` columns where the frame has them), else its tag."""
+    found: dict[str, str] = {}
+    for side, other in (("clan", "opponent"), ("opponent", "clan")):
+        rows = df[df["side"] == side] if "side" in df.columns else df.iloc[0:0]
+        if rows.empty:
+            continue
+        if "clan_tag" in rows.columns:
+            found.setdefault(side, _label(rows["clan_tag"].iloc[0]))
+        if "attacker_clan_tag" in rows.columns:
+            found.setdefault(side, _label(rows["attacker_clan_tag"].iloc[0]))
+            found.setdefault(other, _label(rows["defender_clan_tag"].iloc[0]))
+    for side, column in (("clan", "clan_name"), ("opponent", "opponent_name")):
+        if column in df.columns and df[column].notna().any():
+            found[side] = _label(df[column].dropna().iloc[0], found.get(side, side))
+    return found
 
 
 def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str | None = "clan",
@@ -504,7 +587,12 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     df = war_members_df
     if side is not None:
         df = df[df["side"] == side]
-    title = "War stars" + (f" ({side})" if side else "")
+    clans = _war_sides(war_members_df)
+    if side is None:
+        title = "War stars" + (f": {clans['clan']} vs {clans['opponent']}" if len(clans) == 2
+                               else "")
+    else:
+        title = f"War stars: {clans.get(side, side)}"
     if df.empty:
         return _no_data(ax, title, "no war members")
     df = df.assign(_rank=_floats(df["rank"])).sort_values(["side", "_rank"], kind="stable")
@@ -598,18 +686,25 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
 
 # --------------------------------------------------------------------------- rankings, raids
 def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = 25,
+                   highlight: str | None = None, location: str | None = None,
                    **kwargs: Any) -> Axes:
     """Draw the top of a ranking as a ladder with each entry's move since the last ranking.
 
     Takes a rankings frame: ``cf.rankings(location, kind)`` or ``cf.legend_rankings()``
     (bars of ``trophies``) or a clan ranking (bars of ``points``). One bar per entry, best on
     top, labelled ``rank. name``; the text at the end shows the move (▲ up, ▼ down, = same,
-    new). The value axis starts near the lowest value shown, so close scores stay apart.
+    new). A ranking without previous ranks (Legend League seasons) shows no moves. The
+    value axis starts near the lowest value shown, so close scores stay apart. The title
+    names the ranking and its location.
 
     Args:
         rankings_df: a rankings frame.
         ax: the Axes to draw on (default: a new figure).
         top: how many entries to show (``None``: all).
+        highlight: a clan tag: its bar (a clan ranking) or its members' bars (a player
+            ranking) are drawn in another colour, their labels bold.
+        location: the location's name for the title, e.g. ``"France"`` (default: what the
+            frame tells: "global", the clans' location, or the location id).
         **kwargs: passed to ``Axes.barh``.
     """
     _require(rankings_df, ("rank", "name"), "ranking_ladder", "cf.rankings(...)", ax)
@@ -617,10 +712,7 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
     if value is None:
         raise ValueError("ranking_ladder() needs the column(s) trophies or points, which this "
                          "frame lacks; pass cf.rankings(...)")
-    kind = ""
-    if "kind" in rankings_df.columns and rankings_df["kind"].notna().any():
-        kind = str(rankings_df["kind"].dropna().iloc[0]).replace("_", " ")
-    title = f"Ranking{': ' + kind if kind else ''}"
+    title = _ranking_title(rankings_df, location)
     df = rankings_df.assign(_rank=_floats(rankings_df["rank"])).sort_values("_rank",
                                                                             kind="stable")
     if top is not None:
@@ -628,35 +720,99 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
     if df.empty:
         return _no_data(ax, title)
     values = _floats(df[value])
-    previous = (_floats(df["previous_rank"]) if "previous_rank" in df.columns
-                else np.full(len(df), np.nan))
+    marked = _highlighted(df, highlight)
     y = np.arange(len(df))
     ax = _axes(ax, _size(len(df)))
-    kwargs.setdefault("color", "#756bb1")
-    ax.barh(y, np.nan_to_num(values), height=0.7, label=value, **kwargs)
+    base = kwargs.pop("color", "#756bb1")
+    ax.barh(y, np.nan_to_num(values), height=0.7, label=value,
+            color=[HIGHLIGHT if m else base for m in marked], **kwargs)
     finite = values[~np.isnan(values)]
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     span = max(hi - lo, 1.0)
     left = max(0.0, lo - 0.15 * span) if lo > 0 else lo - 0.15 * span
     ax.set_xlim(left, hi + 0.22 * span)
-    for yi, r, p, v in zip(y, df["_rank"], previous, values, strict=True):
-        if np.isnan(p):
-            move, color = "new", "#3182bd"
-        elif p > r:
-            move, color = f"▲{int(p - r)}", "#31a354"
-        elif p < r:
-            move, color = f"▼{int(r - p)}", "#de2d26"
-        else:
-            move, color = "=", "#636363"
-        ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center", fontsize=8,
-                color=color, gid="rank-move")
+    if "previous_rank" in rankings_df.columns and rankings_df["previous_rank"].notna().any():
+        for yi, r, p, v in zip(y, df["_rank"], _floats(df["previous_rank"]), values,
+                               strict=True):
+            move, color = _rank_move(r, p)
+            ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center",
+                    fontsize=8, color=color, gid="rank-move")
     ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {n}"
                       for r, n in zip(df["_rank"], _names(df["name"], _tags(df)), strict=True)],
                   fontsize=8)
+    for label, m in zip(ax.get_yticklabels(), marked, strict=True):
+        label.set_fontweight("bold" if m else "normal")
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel(value)
     ax.set_title(title)
+    if marked.any():
+        from matplotlib.patches import Patch
+
+        _legend_outside(ax, [Patch(color=HIGHLIGHT, label=_clan_name(rankings_df, highlight))])
     return use_fonts(ax)
+
+
+def _rank_move(rank: float, previous: float) -> tuple[str, str]:
+    """Return the text and colour of a move from ``previous`` rank to ``rank``."""
+    if np.isnan(previous):
+        return "new", "#3182bd"
+    if previous > rank:
+        return f"▲{int(previous - rank)}", "#31a354"
+    if previous < rank:
+        return f"▼{int(rank - previous)}", "#de2d26"
+    return "=", "#636363"
+
+
+def _highlighted(df: pd.DataFrame, clan: str | None) -> np.ndarray:
+    """Return which rows of a ranking are the clan ``clan`` (tag) or its members."""
+    if clan is None:
+        return np.zeros(len(df), dtype=bool)
+    from cocframes.tags import is_valid_tag, normalize_tag
+
+    tag = normalize_tag(clan) if is_valid_tag(clan) else clan
+    column = "clan_tag" if "clan_tag" in df.columns else "tag"
+    return (df[column].astype(object) == tag).to_numpy(dtype=bool)
+
+
+def _clan_name(df: pd.DataFrame, clan: str | None) -> str:
+    """Return the name of clan ``clan`` (tag) as a ranking frame gives it, else the tag."""
+    for tags, names in (("clan_tag", "clan_name"), ("tag", "name")):
+        if {tags, names} <= set(df.columns):
+            hit = df[df[tags].astype(object) == clan][names].dropna()
+            if len(hit):
+                return _label(hit.iloc[0], str(clan))
+    return str(clan)
+
+
+def _ranking_title(df: pd.DataFrame, location: str | None) -> str:
+    """Return "Clan ranking, global", "Player ranking, France", "Legend League ranking,
+    season 2026-11"... from the frame's kind and location (or ``location``)."""
+    from cocframes.kinds import RANKINGS
+
+    kind = df.attrs.get("kind")
+    if not kind and "kind" in df.columns and df["kind"].notna().any():
+        kind = str(df["kind"].dropna().iloc[0])
+    if kind == "legend_season":
+        season = df["season_id"].dropna() if "season_id" in df.columns else []
+        return "Legend League ranking" + (f", season {season.iloc[0]}" if len(season) else "")
+    noun = {k.name: k.noun for k in RANKINGS}.get(str(kind), "")
+    place = location or _ranking_location(df)
+    return (noun.capitalize() + " ranking" if noun else "Ranking") + (f", {place}" if place
+                                                                       else "")
+
+
+def _ranking_location(df: pd.DataFrame) -> str:
+    """Return where a ranking is from: "global", the one location of its clans, or
+    "location <id>"; "" when the frame does not tell."""
+    for endpoint in df.attrs.get("endpoints") or []:
+        if "/locations/global/" in str(endpoint):
+            return "global"
+    for column, text in (("location_name", "{}"), ("location_id", "location {}")):
+        if column in df.columns:
+            places = df[column].dropna().unique()
+            if len(places) == 1:
+                return text.format(_label(places[0]))
+    return ""
 
 
 def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,

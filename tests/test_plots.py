@@ -241,7 +241,7 @@ def test_clan_heatmap_is_members_by_units(demo):
     row = units[(units["kind"] == "hero") & (units["player_tag"] == members["tag"].iloc[0])
                 & (units["name"] == heroes[0])].iloc[0]
     assert grid[0, 0] == pytest.approx(row["level"] / row["max_level"])
-    assert "Heroes" in ax.get_title()
+    assert ax.get_title() == "Hero levels by member"
 
 
 def test_clan_heatmap_marks_units_not_unlocked(demo):
@@ -497,3 +497,103 @@ def test_no_legend_covers_plotted_data(demo, name):
     ax = LEGEND_PLOTS[name](demo)
     assert ax.get_legend() is not None
     assert legend_overlaps(ax) == []
+
+
+# --------------------------------------------------------------------------- titles, highlight
+def test_war_titles_name_the_clans_where_the_frame_does(demo):
+    attacks = demo["war_attacks"].assign(clan_name="Demo Dragons", opponent_name="🔥Foes🔥")
+    title = cfp.war_map(attacks, new_ax()).get_title()
+    assert "Demo Dragons" in title and "Foes" in title and CLAN not in title
+    members = demo["war_members"].assign(clan_name="Demo Dragons", opponent_name="Foes")
+    assert "Demo Dragons" in cfp.war_stars(members, new_ax()).get_title()
+    assert "Foes" in cfp.war_stars(members, new_ax(), side="opponent").get_title()
+    # without names: the clan's tag, never the bare word "clan"
+    assert CLAN in cfp.war_stars(demo["war_members"], new_ax()).get_title()
+
+
+def test_ranking_ladder_title_says_kind_and_location(demo):
+    assert cfp.ranking_ladder(demo["clan_rankings"], new_ax()).get_title() == \
+        "Clan ranking, global"
+    local = demo["player_rankings"].assign(location_id=32000087)
+    local.attrs = {}
+    assert "location 32000087" in cfp.ranking_ladder(local, new_ax()).get_title()
+    title = cfp.ranking_ladder(local, new_ax(), location="France").get_title()
+    assert title == "Player ranking, France"
+    clans = demo["clan_rankings"].assign(location_name="France")
+    clans.attrs = {}
+    assert cfp.ranking_ladder(clans, new_ax()).get_title() == "Clan ranking, France"
+
+
+def test_ranking_ladder_highlights_a_clan(demo):
+    ranking = demo["clan_rankings"]
+    ax = cfp.ranking_ladder(ranking, new_ax(), highlight=CLAN)
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars(ax, "points")]
+    ours = list(ranking.sort_values("rank")["tag"][:25] == CLAN)
+    assert ours.count(True) == 1
+    assert len({c for c, o in zip(colours, ours, strict=True) if o}) == 1
+    assert {c for c, o in zip(colours, ours, strict=True) if o}.isdisjoint(
+        {c for c, o in zip(colours, ours, strict=True) if not o})
+    label = ax.get_yticklabels()[ours.index(True)]
+    assert label.get_fontweight() == "bold"
+    assert "Demo Dragons" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend_overlaps(ax) == []
+    # in a player ranking: the players of that clan
+    players = demo["player_rankings"]
+    ax = cfp.ranking_ladder(players, new_ax(), highlight=CLAN, top=None)
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars(ax, "trophies")]
+    members = list(players.sort_values("rank")["clan_tag"] == CLAN)
+    assert any(members)
+    assert [c == colours[members.index(True)] for c in colours] == members
+
+
+def test_legend_league_ladder_has_no_new_marks(demo):
+    client = cf.Client(demo=True, cache=False, progress=False)
+    legend = cf.legend_rankings(client=client, max_items=20)
+    assert legend["previous_rank"].isna().all()  # the API gives no previous rank there
+    ax = cfp.ranking_ladder(legend, new_ax())
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "rank-move"] == []
+    assert "Legend League" in ax.get_title() and "2026-11" in ax.get_title()
+
+
+def test_clan_heatmap_titles(demo):
+    assert cfp.clan_heatmap(demo["units"], new_ax()).get_title() == "Hero levels by member"
+    ax = cfp.clan_heatmap(demo["units"], new_ax(), kind=["pet", "spell"], colorbar=False)
+    assert ax.get_title() == "Pet and spell levels by member"
+    assert cfp.clan_heatmap(demo["units"], new_ax(), kind=None).get_title() == \
+        "Unit levels by member"
+
+
+def test_war_map_tells_the_sides_apart_and_shows_destruction(demo):
+    attacks = demo["war_attacks"].assign(clan_name="Demo Dragons", opponent_name="Foes")
+    ax = cfp.war_map(attacks, new_ax())
+    ours, theirs = collection(ax, "clan attacks"), collection(ax, "opponent attacks")
+    edge = {matplotlib.colors.to_hex(c) for c in ours.get_edgecolors()}
+    other = {matplotlib.colors.to_hex(c) for c in theirs.get_edgecolors()}
+    assert len(edge) == len(other) == 1 and edge != other
+    # far enough apart that markers of the two sides in one cell do not touch
+    shift = ours.get_offsets()[:, 0] - np.round(ours.get_offsets()[:, 0])
+    assert np.all(np.abs(shift) >= 0.2)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Demo Dragons attacks" in legend and "Foes attacks" in legend
+    shown = [t.get_text() for t in ax.texts if t.get_gid() == "destruction"]
+    assert sorted(shown) == sorted(f"{d:.0f}%" for d in attacks["destruction"])
+    assert legend_overlaps(ax) == []
+
+
+def test_war_map_on_preparation_day_says_so():
+    attacks = war_frames.build_war_attacks(real("currentwar_preparation"))
+    attacks.attrs["war_state"] = "preparation"
+    ax = cfp.war_map(attacks, new_ax())
+    assert any("preparation day" in t.get_text() for t in ax.texts)
+    assert not any(t.get_text().startswith(cfp.NO_DATA) for t in ax.texts)
+
+
+def test_clan_heatmap_in_town_hall_order(demo):
+    units = demo["units"]
+    ax = cfp.clan_heatmap(units, new_ax(), order="town_hall")
+    people = units.drop_duplicates("player_tag")
+    halls = [int(t.get_text().rsplit("TH", 1)[1].rstrip(")")) for t in ax.get_yticklabels()]
+    assert halls == sorted(people["player_town_hall"], reverse=True)
+    assert ax.images[0].get_array().shape[0] == len(people)
+    with pytest.raises(ValueError, match="order"):
+        cfp.clan_heatmap(units, new_ax(), order="trophies")
