@@ -632,7 +632,9 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     ``.clans`` give the clan names and its ``.rounds`` the rounds on the x axis) or its
     ``.attacks`` frame. A clan's stars in a round are the new stars of its attacks (best
     stars per defender, what the war score counts; the +10 win bonus of the league table is
-    not included). One line per clan.
+    not included). One line per clan over the ended rounds; the round in progress (its wars
+    ``inWar``) is a dashed continuation to open markers, its tick says "in progress". Rounds
+    without attacks (not played yet) are left out, never drawn as zero stars.
 
     Args:
         cwl: ``cf.cwl(clan)`` or its ``.attacks`` frame.
@@ -653,29 +655,38 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     df = cwl[cwl["round"].notna() & cwl["attacker_clan_tag"].notna()]
     if df.empty:
         return _no_data(ax, title, "no attacks yet")
-    table = (pd.DataFrame({"round": _floats(df["round"]).astype(int),
-                           "clan": df["attacker_clan_tag"].astype(object),
+    rounds = _floats(df["round"]).astype(int)
+    # a clan without attacks in a round that was played scored 0 in it; a round without
+    # any attack is not in the table at all
+    table = (pd.DataFrame({"round": rounds, "clan": df["attacker_clan_tag"].astype(object),
                            "stars": np.nan_to_num(_floats(df["new_stars"]))})
              .pivot_table(index="round", columns="clan", values="stars", aggfunc="sum")
              .fillna(0.0).sort_index())
-    table = table.reindex(range(int(table.index.min()), int(table.index.max()) + 1),
-                          fill_value=0.0)
     if cumulative:
         table = table.cumsum()
+    live = (sorted(set(rounds[(df["state"].astype(object) == "inWar").to_numpy()]))
+            if "state" in df.columns else [])
     names: dict[str, str] = {}
     if clans is not None and {"clan_tag", "name"} <= set(clans.columns):
         names = dict(zip(clans["clan_tag"].astype(str), _names(clans["name"], clans["clan_tag"]),
                          strict=True))
     order = table.iloc[-1].sort_values(ascending=False).index  # legend: leader first
     ax = _axes(ax, (9, 5.5))
+    done = table[~table.index.isin(live)]
     for tag in order:
         thick = highlight is not None and str(tag) == highlight
-        ax.plot(table.index, table[tag], marker="o", label=names.get(str(tag), str(tag)),
-                linewidth=3.0 if thick else 1.4, zorder=3 if thick else 2, **kwargs)
+        line_kw = {"linewidth": 3.0 if thick else 1.4, "zorder": 3 if thick else 2, **kwargs}
+        [line] = ax.plot(done.index, done[tag], marker="o",
+                         label=names.get(str(tag), str(tag)), **line_kw)
+        if live:
+            going = table.loc[[*done.index[-1:], *live], tag]
+            ax.plot(going.index, going, marker="o", linestyle="--", markerfacecolor="white",
+                    color=line.get_color(), label="_in progress", gid="in-progress", **line_kw)
     last = int(table.index.max())
     if rounds_df is not None and "round" in rounds_df.columns and not rounds_df.empty:
         last = max(last, int(_floats(rounds_df["round"]).max()))
-    ax.set_xticks(range(1, last + 1))
+    ax.set_xticks(range(1, last + 1), [f"{r}\nin progress" if r in live else str(r)
+                                       for r in range(1, last + 1)])
     ax.set_xlim(0.7, last + 0.3)
     ax.set_xlabel("round")
     ax.set_ylabel("stars" + (" (running total)" if cumulative else ""))
@@ -816,11 +827,14 @@ def _ranking_location(df: pd.DataFrame) -> str:
 
 
 def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
-              season: Any = "latest", top: int | None = None, **kwargs: Any) -> Axes:
+              season: Any = "latest", top: int | None = None,
+              members: pd.DataFrame | None = None, **kwargs: Any) -> Axes:
     """Draw the capital gold each member looted in a raid weekend.
 
     Takes a raid members frame (``cf.raids(clan).members``). One bar per member who
-    attacked, biggest looter on top, labelled with the attacks made.
+    attacked, biggest looter on top, labelled with the attacks made. Given the clan's
+    members (``members=cf.members(clan)``), those who did not raid are listed below them,
+    marked "did not raid" (the raid frame itself only holds those who attacked).
 
     Args:
         raid_members_df: a raid members frame.
@@ -828,11 +842,15 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
         season: ``"latest"`` (default), ``"all"`` (summed over every season of the frame),
             or the start of a raid weekend (anything ``pd.Timestamp`` reads, e.g.
             ``"2025-06-27"``; matched on the date).
-        top: show only the ``top`` members.
+        top: show only the ``top`` members who raided.
+        members: the clan's members (a frame with ``tag`` and ``name``, e.g.
+            ``cf.members(clan)``), to show who did not raid.
         **kwargs: passed to ``Axes.barh``.
     """
     _require(raid_members_df, ("season_start", "tag", "name", "capital_resources_looted"),
              "raid_loot", "cf.raids(clan).members", ax)
+    if members is not None:
+        _require(members, ("tag", "name"), "raid_loot", "members=cf.members(clan)")
     df = raid_members_df
     title = "Capital loot"
     if df.empty:
@@ -849,7 +867,7 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
         title += f", raid weekend of {day:%Y-%m-%d}"
     else:
         title += ", all raid weekends"
-    if df.empty:
+    if df.empty and members is None:
         return _no_data(ax, title, "no member attacked")
     agg = {"name": ("name", "last"), "loot": ("_loot", "sum")}
     if "attacks" in df.columns:
@@ -859,17 +877,29 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
                     else 0.0)
           .groupby("tag", sort=False).agg(**agg)
           .sort_values("loot", ascending=False, kind="stable"))
+    absent = (members.drop_duplicates("tag").loc[lambda m: ~m["tag"].isin(df.index)]
+              if members is not None else pd.DataFrame({"tag": [], "name": []}))
     if top is not None:
         df = df.head(top)
+    if len(absent):
+        title += f" ({len(absent)} did not raid)"
     y = np.arange(len(df))
-    ax = _axes(ax, _size(len(df)))
+    ax = _axes(ax, _size(len(df) + len(absent)))
     kwargs.setdefault("color", "#e6ab02")
     ax.barh(y, df["loot"].to_numpy(), height=0.7, label="capital gold", **kwargs)
     if "attacks" in df.columns:
         for yi, loot, attacks in zip(y, df["loot"], df["attacks"], strict=True):
             ax.text(loot, yi, f" {int(attacks)} att.", va="center", fontsize=7)
-    ax.set_yticks(y, _names(df["name"], df.index), fontsize=8)
-    ax.set_ylim(len(df) - 0.5, -0.5)
+    below = np.arange(len(df), len(df) + len(absent))
+    for yi in below:
+        ax.annotate("did not raid", (0, yi), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=7, color="#888888", fontstyle="italic",
+                    gid="no-raid")
+    ax.set_yticks([*y, *below], [*_names(df["name"], df.index),
+                                 *_names(absent["name"], absent["tag"])], fontsize=8)
+    for label in ax.get_yticklabels()[len(df):]:
+        label.set_color("#888888")
+    ax.set_ylim(len(df) + len(absent) - 0.5, -0.5)
     ax.set_xlabel("capital gold looted")
     ax.set_title(title)
     return use_fonts(ax)

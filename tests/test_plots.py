@@ -421,30 +421,51 @@ def test_ranking_ladder_move_texts():
 
 
 # --------------------------------------------------------------------------- cwl, raids
+def legend_lines(ax: Axes) -> list:
+    return [ln for ln in ax.lines if not ln.get_label().startswith("_")]
+
+
 def test_cwl_rounds_one_line_per_clan_with_round_totals(demo):
     group = demo["cwl"]
     ax = cfp.cwl_rounds(group, new_ax(), highlight=CLAN)
-    assert len(ax.lines) == len(group.clans)
-    assert {line.get_label() for line in ax.lines} == set(group.clans["name"])
-    played = sorted(group.attacks["round"].dropna().unique())
+    assert len(legend_lines(ax)) == len(group.clans)
+    assert {line.get_label() for line in legend_lines(ax)} == set(group.clans["name"])
+    ended = sorted(group.attacks[group.attacks["state"] == "warEnded"]["round"].unique())
     ours = group.attacks[group.attacks["attacker_clan_tag"] == CLAN]
     line = next(ln for ln in ax.lines if ln.get_label() == "Demo Dragons")
-    assert list(line.get_xdata()) == list(range(1, int(max(played)) + 1))
-    assert line.get_ydata()[-1] == ours["new_stars"].sum()  # cumulative total
+    assert list(line.get_xdata()) == list(range(1, int(max(ended)) + 1))
     assert np.all(np.diff(line.get_ydata()) >= 0)
     assert line.get_linewidth() > ax.lines[-1].get_linewidth() or ax.lines[-1] is line
     assert ax.get_xticks()[-1] == group.rounds["round"].max()  # all rounds on the axis
     assert ax.get_xlabel() == "round"
+    # the round in progress: a dashed continuation to the running total
+    live = next(ln for ln in ax.lines if ln.get_gid() == "in-progress"
+                and ln.get_color() == line.get_color())
+    assert live.get_linestyle() == "--"
+    assert live.get_xdata()[-1] == 5 and live.get_ydata()[-1] == ours["new_stars"].sum()
+    ticks = {int(t.get_position()[0]): t.get_text() for t in ax.get_xticklabels()}
+    assert "in progress" in ticks[5] and ticks[4] == "4" and ticks[7] == "7"
+    assert legend_overlaps(ax) == []
 
 
 def test_cwl_rounds_per_round_from_the_attacks_frame(demo):
     attacks = demo["cwl"].attacks
     ax = cfp.cwl_rounds(attacks, new_ax(), cumulative=False)
-    assert {line.get_label() for line in ax.lines} == set(attacks["attacker_clan_tag"])
+    assert {line.get_label() for line in legend_lines(ax)} == set(attacks["attacker_clan_tag"])
     line = next(ln for ln in ax.lines if ln.get_label() == CLAN)
-    per_round = (attacks[attacks["attacker_clan_tag"] == CLAN].groupby("round")["new_stars"]
-                 .sum())
+    per_round = (attacks[(attacks["attacker_clan_tag"] == CLAN)
+                         & (attacks["state"] == "warEnded")].groupby("round")["new_stars"].sum())
     assert list(line.get_ydata()) == list(per_round.astype(float))
+
+
+def test_cwl_rounds_leave_rounds_without_attacks_out_not_as_zeros(demo):
+    attacks = demo["cwl"].attacks
+    attacks = attacks[(attacks["round"] != 3) & (attacks["state"] == "warEnded")]
+    for cumulative in (True, False):
+        ax = cfp.cwl_rounds(attacks, new_ax(), cumulative=cumulative)
+        for line in ax.lines:
+            assert list(line.get_xdata()) == [1, 2, 4]
+        assert not [ln for ln in ax.lines if ln.get_gid() == "in-progress"]
 
 
 def test_raid_loot_latest_weekend(demo):
@@ -597,3 +618,22 @@ def test_clan_heatmap_in_town_hall_order(demo):
     assert ax.images[0].get_array().shape[0] == len(people)
     with pytest.raises(ValueError, match="order"):
         cfp.clan_heatmap(units, new_ax(), order="trophies")
+
+
+def test_raid_loot_shows_members_who_did_not_raid(demo):
+    raids, members = demo["raids"].members, demo["members"]
+    latest = raids[raids["season_start"] == raids["season_start"].max()]
+    absent = members[~members["tag"].isin(latest["tag"])]
+    assert len(absent) > 0
+    ax = cfp.raid_loot(raids, new_ax(), members=members)
+    assert len(bars(ax, "capital gold")) == len(latest)
+    marks = [t for t in ax.texts if t.get_gid() == "no-raid"]
+    assert len(marks) == len(absent)
+    assert all(t.get_text() == "did not raid" for t in marks)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(latest) + len(absent)
+    assert labels[len(latest):] == [drawable(n, t) for n, t in
+                                    zip(absent["name"], absent["tag"], strict=True)]
+    assert "did not raid" in ax.get_title() or str(len(absent)) in ax.get_title()
+    with pytest.raises(ValueError, match="tag"):
+        cfp.raid_loot(raids, new_ax(), members=members.drop(columns=["tag"]))
