@@ -33,6 +33,7 @@ Usage::
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "clan_heatmap",
     "cwl_rounds",
     "donations",
+    "figure_size",
     "raid_loot",
     "ranking_ladder",
     "trophies_by_town_hall",
@@ -56,6 +58,9 @@ __all__ = [
     "war_map",
     "war_stars",
 ]
+
+#: The figure size each plot asked for, by Axes (see :func:`figure_size`).
+_SIZES: weakref.WeakKeyDictionary[Any, tuple[float, float]] = weakref.WeakKeyDictionary()
 
 #: The text an empty plot shows (its Text artist has ``gid="no-data"``).
 NO_DATA = "no data"
@@ -115,14 +120,26 @@ def _check_ax(ax: Any) -> None:
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """Return ``ax``, or the Axes of a new pyplot figure of ``size`` inches (see module doc)."""
+    """Return ``ax``, or the Axes of a new pyplot figure of ``size`` inches (see module doc);
+    remember ``size`` for :func:`figure_size`."""
     if ax is not None:
         _check_ax(ax)
-        return ax
-    import matplotlib.pyplot as plt
+    else:
+        import matplotlib.pyplot as plt
 
-    _, new = plt.subplots(figsize=size, layout="constrained")
-    return new
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    _SIZES[ax] = size
+    return ax
+
+
+def figure_size(ax: Axes) -> tuple[float, float] | None:
+    """Return the size in inches (width, height) that the last plot drawn on ``ax`` gives a
+    figure it makes itself (room for each bar or row), or None if no plot drew on it.
+
+    For figures made by the caller, e.g. ``fig.set_size_inches(figure_size(ax))`` before
+    saving with ``bbox_inches="tight"``.
+    """
+    return _SIZES.get(ax)
 
 
 def _no_data(ax: Axes | None, title: str, why: str = "") -> Axes:

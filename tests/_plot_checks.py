@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
@@ -50,3 +51,24 @@ def legend_overlaps(ax: Axes) -> list[str]:
                 and box.y0 < extent.y1):
             hits.append(f"{type(artist).__name__} {artist.get_label()!r}")
     return hits
+
+
+def crowded_labels(ax: Axes) -> list[str]:
+    """Return the tick labels of ``ax`` (drawn) that overlap their neighbour on the axis."""
+    renderer = ax.figure.canvas.get_renderer()
+    hits = []
+    for axis, ticks in (("y", ax.get_yticklabels()), ("x", ax.get_xticklabels())):
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ticks
+                 if t.get_visible() and t.get_text()]
+        for (text, a), (_, b) in itertools.pairwise(boxes):
+            if a.overlaps(b) and (a.width > 0 and b.width > 0):
+                hits.append(f"{axis}: {text!r}")
+    return hits
+
+
+def cut_off(fig: Figure) -> bool:
+    """True when something drawn on ``fig`` (a legend, a label) reaches outside it."""
+    renderer = fig.canvas.get_renderer()
+    tight, area = fig.get_tightbbox(renderer), fig.bbox_inches
+    return (tight.x0 < area.x0 - 0.01 or tight.y0 < area.y0 - 0.01
+            or tight.x1 > area.x1 + 0.01 or tight.y1 > area.y1 + 0.01)
