@@ -465,10 +465,13 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     Takes a war attacks frame (``cf.war_attacks(clan)``, or one war of
     ``cf.cwl(clan).attacks`` filtered on ``war_tag``). One marker per attack at
     (attacker's map rank, defender's map rank) in the attackers' lineup and the defenders'
-    (1 = top of the map); circles are the clan's attacks, squares the opponent's (both
-    sides are drawn side by side on the same grid, shifted a little). The colour is the
-    stars (grey 0 to dark red 3); a white star marks each attack that won new stars (the
-    stars that count in the war score). The dashed diagonal is the mirror attack.
+    (1 = top of the map); blue-edged circles are the clan's attacks, purple-edged squares the
+    opponent's (both sides on the same grid, the clan's in the left half of a cell, the
+    opponent's in the right), named after the clans in the legend and title. The fill is
+    the stars (grey 0 to dark red 3), the number under a marker the destruction; a white star
+    marks each attack that won new stars (the stars that count in the war score). The dashed
+    diagonal is the mirror attack. On preparation day (no attacks yet, ``state`` or
+    ``attrs["war_state"]`` ``preparation``) the Axes says so.
 
     Args:
         war_attacks_df: the attacks of one war.

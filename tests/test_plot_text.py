@@ -7,6 +7,7 @@ import matplotlib
 import pandas as pd
 import pytest
 from _plot_checks import glyph_warnings
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import cocframes as cf
@@ -112,6 +113,7 @@ def test_drawable_strips_what_no_font_has(monkeypatch):
 
 def test_use_fonts_sets_the_fallback_families_on_every_text(fonts):
     fig = Figure()
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.set_title("t")
     ax.plot([1, 2], label="line")
@@ -120,7 +122,7 @@ def test_use_fonts_sets_the_fallback_families_on_every_text(fonts):
     families = plot_text.families()
     assert ax.title.get_fontfamily() == families
     assert ax.get_legend().get_texts()[0].get_fontfamily() == families
-    fig.canvas.draw() if hasattr(fig.canvas, "get_renderer") else None
+    fig.canvas.draw()
     assert all(t.get_fontfamily() == families for t in ax.get_yticklabels())
 
 
