@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocframes import Client
 from cocframes._cli_common import Refused, os_error_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _show(title: str, df: Any, columns: Sequence[str], rows: int = 5, *,
@@ -111,28 +114,45 @@ def plot_folder(out: str) -> Path:
     return folder
 
 
-def write_plots(frames: dict[str, Any], clan_tag: str, folder: Path) -> list[Path]:
-    """Draw the tour's plots from its frames into PNG files in ``folder``; return their
-    paths."""
-    from cocframes import plots, views
+def demo_figures(frames: dict[str, Any], clan_tag: str) -> dict[str, Figure]:
+    """Draw the tour's plots from its frames; return the figures by file name, each of the
+    size its plot asks for (:func:`cocframes.plots.figure_size`)."""
+    from matplotlib.figure import Figure
+
+    from cocframes import plots
 
     units = frames["units"]
     best = (units[units["kind"] == "hero"].groupby("player_tag")["progress"].mean().idxmax()
             if len(units) else None)
+    members = frames["members"]
     drawings = {
-        "donations": (plots.donations, frames["members"], {"top": 25}, (8, 8)),
-        "trophies_by_town_hall": (plots.trophies_by_town_hall, frames["members"], {}, (8, 5)),
-        "war_map": (plots.war_map, frames["war_attacks"], {}, (7, 7)),
-        "war_stars": (plots.war_stars, frames["war_members"], {}, (8, 7)),
-        "clan_heatmap_heroes": (plots.clan_heatmap, units, {"kind": "hero"}, (9, 10)),
-        "unit_progress": (plots.unit_progress, units, {"player": best}, (8, 12)),
-        "cwl_rounds": (plots.cwl_rounds, frames["cwl"], {"highlight": clan_tag}, (9, 5)),
-        "raid_loot": (plots.raid_loot, frames["raids"].members, {}, (8, 8)),
-        "ranking_ladder": (plots.ranking_ladder, frames["rankings"], {"top": 15}, (8, 6)),
+        "donations": (plots.donations, members, {"top": 25}),
+        "trophies_by_town_hall": (plots.trophies_by_town_hall, members, {}),
+        "war_map": (plots.war_map, frames["war_attacks"], {}),
+        "war_stars": (plots.war_stars, frames["war_members"], {}),
+        "clan_heatmap_heroes": (plots.clan_heatmap, units, {"kind": "hero",
+                                                            "order": "town_hall"}),
+        "unit_progress": (plots.unit_progress, units, {"player": best}),
+        "cwl_rounds": (plots.cwl_rounds, frames["cwl"], {"highlight": clan_tag}),
+        "raid_loot": (plots.raid_loot, frames["raids"].members, {"members": members}),
+        "ranking_ladder": (plots.ranking_ladder, frames["rankings"], {"top": 15,
+                                                                      "highlight": clan_tag}),
     }
+    figures = {}
+    for name, (plot, df, options) in drawings.items():
+        fig = Figure(layout="constrained")
+        ax = plot(df, fig.add_subplot(), **options)
+        fig.set_size_inches(plots.figure_size(ax) or (8, 6))
+        figures[name] = fig
+    return figures
+
+
+def write_plots(frames: dict[str, Any], clan_tag: str, folder: Path) -> list[Path]:
+    """Draw the tour's plots from its frames into PNG files in ``folder``, trimmed to what
+    they draw; return their paths."""
     written = []
-    for name, (plot, df, options, size) in drawings.items():
+    for name, fig in demo_figures(frames, clan_tag).items():
         path = folder / f"{name}.png"
-        path.write_bytes(views.png(views.figure(plot, df, size=size, **options), dpi=100))
+        fig.savefig(path, dpi=100, bbox_inches="tight")
         written.append(path)
     return written

@@ -32,11 +32,15 @@ Usage::
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from cocframes.plot_text import drawable, use_fonts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,6 +50,7 @@ __all__ = [
     "clan_heatmap",
     "cwl_rounds",
     "donations",
+    "figure_size",
     "raid_loot",
     "ranking_ladder",
     "trophies_by_town_hall",
@@ -53,6 +58,9 @@ __all__ = [
     "war_map",
     "war_stars",
 ]
+
+#: The figure size each plot asked for, by Axes (see :func:`figure_size`).
+_SIZES: weakref.WeakKeyDictionary[Any, tuple[float, float]] = weakref.WeakKeyDictionary()
 
 #: The text an empty plot shows (its Text artist has ``gid="no-data"``).
 NO_DATA = "no data"
@@ -67,11 +75,23 @@ KIND_LABELS = {
     "siege_machine": "Siege machines",
     "spell": "Spells",
 }
+#: The kinds in titles ("Hero levels", "Siege machine levels").
+KIND_NOUNS = {"hero": "hero", "hero_equipment": "hero equipment", "pet": "pet",
+              "troop": "troop", "super_troop": "super troop", "siege_machine": "siege machine",
+              "spell": "spell"}
 #: Kinds :func:`unit_progress` shows by default (super troops mirror their base troop's level).
 PROGRESS_KINDS = ("hero", "hero_equipment", "pet", "troop", "siege_machine", "spell")
 
+#: Legend entries per column at most, before the legend gets another column.
+_LEGEND_ROWS = 24
+
 #: Marker colours by stars of an attack (0 to 3).
 STAR_COLORS = ("#bdbdbd", "#fdd49e", "#fc8d59", "#b30000")
+#: The colour of highlighted bars (``highlight=``).
+HIGHLIGHT = "#e6550d"
+#: Marker edge colours and shapes of the two sides of a war.
+SIDE_COLORS = {"clan": "#2166ac", "opponent": "#7b3294"}
+SIDE_MARKERS = {"clan": "o", "opponent": "s"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -100,26 +120,42 @@ def _check_ax(ax: Any) -> None:
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """Return ``ax``, or the Axes of a new pyplot figure of ``size`` inches (see module doc)."""
+    """Return ``ax``, or the Axes of a new pyplot figure of ``size`` inches (see module doc);
+    remember ``size`` for :func:`figure_size`."""
     if ax is not None:
         _check_ax(ax)
-        return ax
-    import matplotlib.pyplot as plt
+    else:
+        import matplotlib.pyplot as plt
 
-    _, new = plt.subplots(figsize=size, layout="constrained")
-    return new
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    _SIZES[ax] = size
+    return ax
+
+
+def figure_size(ax: Axes) -> tuple[float, float] | None:
+    """Return the size in inches (width, height) that the last plot drawn on ``ax`` gives a
+    figure it makes itself (room for each bar or row), or None if no plot drew on it.
+
+    For figures made by the caller, e.g. ``fig.set_size_inches(figure_size(ax))`` before
+    saving with ``bbox_inches="tight"``.
+    """
+    return _SIZES.get(ax)
 
 
 def _no_data(ax: Axes | None, title: str, why: str = "") -> Axes:
     """Draw the "no data" message on ``ax`` (or a new Axes) and return it."""
+    return _message(ax, title, NO_DATA + (f"\n({why})" if why else ""))
+
+
+def _message(ax: Axes | None, title: str, text: str) -> Axes:
+    """Draw ``text`` in the middle of ``ax`` (or a new Axes) instead of a plot; return it."""
     ax = _axes(ax, (6, 3))
-    text = NO_DATA + (f"\n({why})" if why else "")
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=13,
-            color="#666666", gid="no-data")
+            color="#666666", gid="no-data" if text.startswith(NO_DATA) else "message")
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
-    return ax
+    return use_fonts(ax)
 
 
 def _floats(values: Any) -> np.ndarray:
@@ -133,12 +169,35 @@ def _size(n_rows: int, width: float = 8.0, per_row: float = 0.28,
     return (width, min(40.0, max(3.0, base + per_row * n_rows)))
 
 
+def _legend_outside(ax: Axes, handles: list[Any] | None = None) -> None:
+    """Put the legend to the right of the plotting area (more columns when it is long)."""
+    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
+    kwargs: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
+                              "borderaxespad": 0.0, "fontsize": 8,
+                              "ncols": max(1, math.ceil(count / _LEGEND_ROWS))}
+    if handles is not None:
+        kwargs["handles"] = handles
+    ax.legend(**kwargs)
+
+
 def _int_text(value: float) -> str:
     return "?" if np.isnan(value) else str(int(value))
 
 
 def _label(value: Any, fallback: str = "?") -> str:
-    return fallback if value is None or value is pd.NA or pd.isna(value) else str(value)
+    """Return ``value`` as drawable text (see :mod:`cocframes.plot_text`), else ``fallback``."""
+    missing = value is None or value is pd.NA or pd.isna(value)
+    return fallback if missing else drawable(value, fallback)
+
+
+def _tags(df: pd.DataFrame) -> list[Any]:
+    """Return the frame's ``tag`` column as a list, or Nones when it has none."""
+    return list(df["tag"]) if "tag" in df.columns else [None] * len(df)
+
+
+def _names(names: Iterable[Any], tags: Iterable[Any]) -> list[str]:
+    """Return each name as drawable text, or its tag when nothing of the name can be drawn."""
+    return [_label(name, _label(tag)) for name, tag in zip(names, tags, strict=True)]
 
 
 # --------------------------------------------------------------------------- players
@@ -199,15 +258,39 @@ def unit_progress(units_df: pd.DataFrame, ax: Axes | None = None, *, player: str
         ax.text(min(np.nan_to_num(s), 1.0) + 0.01, yi, f"{_int_text(lv)}/{_int_text(mx)}",
                 va="center", fontsize=7)
     ax.axvline(1.0, color="#444444", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, [str(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
     ax.set_ylim(y.max() + 1, -1)
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("level / max level")
     ax.set_title(title)
-    ax.legend(handles=[Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
-                       for i, k in enumerate(kinds_seen)], loc="lower right", fontsize=8)
-    return ax
+    _legend_outside(ax, [Patch(color=palette(i % 10), label=KIND_LABELS.get(k, str(k)))
+                         for i, k in enumerate(kinds_seen)])
+    return use_fonts(ax)
+
+
+def _heatmap_rows(units_df: pd.DataFrame, order: str | None) -> pd.DataFrame:
+    """Return the players of :func:`clan_heatmap`, one row each in ``order``, with their
+    ``player_tag`` and row ``_label``."""
+    if order not in (None, "town_hall"):
+        raise ValueError(f"order must be None or 'town_hall', not {order!r}")
+    people = units_df.drop_duplicates("player_tag")
+    labels = _names(people["player_name"], people["player_tag"])
+    if order == "town_hall" and "player_town_hall" in people.columns:
+        halls = _floats(people["player_town_hall"])
+        labels = [f"{n} (TH{_int_text(t)})" for n, t in zip(labels, halls, strict=True)]
+        people = people.assign(_label=labels, _hall=halls)
+        return people.sort_values("_hall", ascending=False, kind="stable", na_position="last")
+    return people.assign(_label=labels)
+
+
+def _kinds_text(kinds: Sequence[str] | None) -> str:
+    """Return ``["pet", "spell"]`` as "Pet and spell" (``None``: "Unit"), for titles."""
+    if not kinds:
+        return "Unit"
+    words = [KIND_NOUNS.get(k, k.replace("_", " ")) for k in kinds]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[0].upper() + text[1:]
 
 
 def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
@@ -231,7 +314,7 @@ def _one_player(df: pd.DataFrame, player: str | None) -> pd.DataFrame:
 
 def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
                  Sequence[str] | None = "hero", village: str | None = "home",
-                 colorbar: bool = True, **kwargs: Any) -> Axes:
+                 colorbar: bool = True, order: str | None = None, **kwargs: Any) -> Axes:
     """Draw a members × units grid coloured by ``level / max_level``.
 
     Takes a units frame of several players (``cf.units(clan=...)`` or ``cf.units(tags)``).
@@ -246,14 +329,18 @@ def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
             ``siege_machine``, ``spell``), several, or ``None`` for all.
         village: ``"home"`` (default), ``"builderBase"``, or ``None`` for both.
         colorbar: add a colour bar (it takes room from ``ax``'s figure).
+        order: ``None`` (frame order) or ``"town_hall"``: highest town hall on top, each
+            row labelled with its town hall.
         **kwargs: passed to ``Axes.imshow`` (e.g. ``cmap=``).
+
+    Raises:
+        ValueError: missing columns, or an unknown ``order``.
     """
     _require(units_df, ("player_tag", "player_name", "kind", "name", "village", "level",
                         "max_level"), "clan_heatmap", "cf.units(clan=...)", ax)
     kinds = [kind] if isinstance(kind, str) else (None if kind is None else list(kind))
-    label = ", ".join(KIND_LABELS.get(k, k) for k in kinds) if kinds else "Unit"
-    title = f"{label} levels by member"
-    people = units_df.drop_duplicates("player_tag")[["player_tag", "player_name"]]
+    title = f"{_kinds_text(kinds)} levels by member"
+    people = _heatmap_rows(units_df, order)
     df = units_df
     if kinds is not None:
         df = df[df["kind"].isin(kinds)]
@@ -283,15 +370,15 @@ def clan_heatmap(units_df: pd.DataFrame, ax: Axes | None = None, *, kind: str |
     kwargs.setdefault("interpolation", "nearest")
     image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap=cmap, vmin=0,
                       vmax=1, aspect="auto", **kwargs)
-    ax.set_xticks(range(n_cols), [str(c) for c in grid.columns], rotation=90, fontsize=8)
-    ax.set_yticks(range(n_rows), [_label(n) for n in people["player_name"]], fontsize=8)
+    ax.set_xticks(range(n_cols), [_label(c) for c in grid.columns], rotation=90, fontsize=8)
+    ax.set_yticks(range(n_rows), list(people["_label"]), fontsize=8)
     ax.set_xlabel("unit")
     ax.set_ylabel("member")
     ax.set_title(title)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="level / max (grey: locked)",
                            shrink=0.8)
-    return ax
+    return use_fonts(ax)
 
 
 def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None,
@@ -322,12 +409,12 @@ def donations(members_df: pd.DataFrame, ax: Axes | None = None, *, top: int | No
             color="#2b8cbe", **kwargs)
     ax.barh(y + 0.2, np.nan_to_num(_floats(df["donations_received"])), height=0.4,
             label="received", color="#f03b20", **kwargs)
-    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, _names(df["name"], _tags(df)), fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("troops (housing space)")
     ax.set_title(title)
-    ax.legend(loc="lower right")
-    return ax
+    _legend_outside(ax)
+    return use_fonts(ax)
 
 
 def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -366,8 +453,8 @@ def trophies_by_town_hall(df: pd.DataFrame, ax: Axes | None = None, **kwargs: An
     ax.set_xlabel("town hall")
     ax.set_ylabel("trophies")
     ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    _legend_outside(ax)
+    return use_fonts(ax)
 
 
 # --------------------------------------------------------------------------- wars
@@ -378,10 +465,13 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     Takes a war attacks frame (``cf.war_attacks(clan)``, or one war of
     ``cf.cwl(clan).attacks`` filtered on ``war_tag``). One marker per attack at
     (attacker's map rank, defender's map rank) in the attackers' lineup and the defenders'
-    (1 = top of the map); circles are the clan's attacks, squares the opponent's (both
-    sides are drawn side by side on the same grid, shifted a little). The colour is the
-    stars (grey 0 to dark red 3); a white star marks each attack that won new stars (the
-    stars that count in the war score). The dashed diagonal is the mirror attack.
+    (1 = top of the map); blue-edged circles are the clan's attacks, purple-edged squares the
+    opponent's (both sides on the same grid, the clan's in the left half of a cell, the
+    opponent's in the right), named after the clans in the legend and title. The fill is
+    the stars (grey 0 to dark red 3), the number under a marker the destruction; a white star
+    marks each attack that won new stars (the stars that count in the war score). The dashed
+    diagonal is the mirror attack. On preparation day (no attacks yet, ``state`` or
+    ``attrs["war_state"]`` ``preparation``) the Axes says so.
 
     Args:
         war_attacks_df: the attacks of one war.
@@ -401,35 +491,35 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     if side is not None:
         df = df[df["side"] == side]
     df = df[df["attacker_rank"].notna() & df["defender_rank"].notna()]
-    title = "War map"
-    if "attacker_clan_tag" in df.columns and not df.empty:
-        ours = df[df["side"] == "clan"]
-        if not ours.empty:
-            title = (f"War map: {_label(ours['attacker_clan_tag'].iloc[0])} vs "
-                     f"{_label(ours['defender_clan_tag'].iloc[0])}")
+    clans = _war_sides(war_attacks_df)
+    title = "War map" + (f": {clans['clan']} vs {clans['opponent']}" if len(clans) == 2
+                         else "")
+    if war_attacks_df.empty and _war_state(war_attacks_df) == "preparation":
+        return _message(ax, title, "preparation day: attacks start on battle day")
     if df.empty:
         return _no_data(ax, title, "no attacks")
     sides = [s for s in ("clan", "opponent") if (df["side"] == s).any()]
-    shift = {"clan": -0.15, "opponent": 0.15} if len(sides) == 2 else {s: 0.0 for s in sides}
-    markers = {"clan": "o", "opponent": "s"}
+    shift = {"clan": -0.22, "opponent": 0.22} if len(sides) == 2 else {s: 0.0 for s in sides}
     n = int(max(_floats(df["attacker_rank"]).max(), _floats(df["defender_rank"]).max()))
-    ax = _axes(ax, (7, 7) if n <= 30 else (10, 10))
+    ax = _axes(ax, (8, 7) if n <= 30 else (11, 10))
     ax.plot([0.5, n + 0.5], [0.5, n + 0.5], linestyle="--", color="#999999", linewidth=0.8,
             label="_mirror")
-    kwargs.setdefault("s", 70)
-    kwargs.setdefault("edgecolors", "#333333")
+    kwargs.setdefault("s", 60 if n <= 20 else 30)
+    kwargs.setdefault("linewidths", 1.6)
     x_all, y_all = [], []
     for s in sides:
         sub = df[df["side"] == s]
         x = _floats(sub["attacker_rank"]) + shift[s]
         y = _floats(sub["defender_rank"])
         stars = np.clip(np.nan_to_num(_floats(sub["stars"])), 0, 3).astype(int)
-        ax.scatter(x, y, c=[STAR_COLORS[v] for v in stars], marker=markers[s],
-                   label=f"{s} attacks", zorder=2, **kwargs)
+        ax.scatter(x, y, c=[STAR_COLORS[v] for v in stars], marker=SIDE_MARKERS[s],
+                   edgecolors=SIDE_COLORS[s], label=f"{s} attacks", zorder=2, **kwargs)
+        if "destruction" in sub.columns:
+            _destruction_texts(ax, x, y, _floats(sub["destruction"]), n)
         new = np.nan_to_num(_floats(sub["new_stars"])) > 0
         x_all.append(x[new])
         y_all.append(y[new])
-    ax.scatter(np.concatenate(x_all), np.concatenate(y_all), marker="*", s=55, color="white",
+    ax.scatter(np.concatenate(x_all), np.concatenate(y_all), marker="*", s=40, color="white",
                edgecolors="black", linewidths=0.6, zorder=3, label="new stars")
     ax.set_xlim(0.5, n + 0.5)
     ax.set_ylim(n + 0.5, 0.5)
@@ -440,17 +530,60 @@ def war_map(war_attacks_df: pd.DataFrame, ax: Axes | None = None, *,
     ax.set_xlabel("attacker (map rank)")
     ax.set_ylabel("defender (map rank)")
     ax.set_title(title)
+    _legend_outside(ax, _war_map_handles(sides, clans))
+    return use_fonts(ax)
+
+
+def _war_map_handles(sides: list[str], clans: dict[str, str]) -> list[Any]:
+    """Legend entries of :func:`war_map`: one per side (named), stars and new stars."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker=markers[s], linestyle="", color="#777777",
-                      label=f"{s} attacks") for s in sides]
+    handles = [Line2D([], [], marker=SIDE_MARKERS[s], linestyle="", color="white",
+                      markeredgecolor=SIDE_COLORS[s], markeredgewidth=1.6,
+                      label=f"{clans.get(s, s)} attacks") for s in sides]
     handles += [Line2D([], [], marker="o", linestyle="", color=STAR_COLORS[v],
                        markeredgecolor="#333333", label=f"{v} star{'s' * (v != 1)}")
                 for v in range(4)]
     handles.append(Line2D([], [], marker="*", linestyle="", color="white", markersize=9,
                           markeredgecolor="black", label="new stars"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return ax
+    return handles
+
+
+def _destruction_texts(ax: Axes, x: np.ndarray, y: np.ndarray, destruction: np.ndarray,
+                       n: int) -> None:
+    """Write each attack's destruction (``54%``) just under its marker."""
+    size = 5 if n <= 20 else 3.5
+    for xi, yi, d in zip(x, y, destruction, strict=True):
+        if not np.isnan(d):
+            ax.annotate(f"{d:.0f}%", (xi, yi), xytext=(0, -7), textcoords="offset points",
+                        ha="center", va="top", fontsize=size, color="#444444",
+                        gid="destruction", annotation_clip=False)
+
+
+def _war_state(df: pd.DataFrame) -> str:
+    """Return the war's state from a war frame's ``state`` column or ``attrs``, else ''."""
+    if "state" in df.columns and df["state"].notna().any():
+        return str(df["state"].dropna().iloc[0])
+    return str(df.attrs.get("war_state") or "")
+
+
+def _war_sides(df: pd.DataFrame) -> dict[str, str]:
+    """Return side (``clan``, ``opponent``) -> the clan's name (``clan_name`` and
+    ``opponent_name`` columns where the frame has them), else its tag."""
+    found: dict[str, str] = {}
+    for side, other in (("clan", "opponent"), ("opponent", "clan")):
+        rows = df[df["side"] == side] if "side" in df.columns else df.iloc[0:0]
+        if rows.empty:
+            continue
+        if "clan_tag" in rows.columns:
+            found.setdefault(side, _label(rows["clan_tag"].iloc[0]))
+        if "attacker_clan_tag" in rows.columns:
+            found.setdefault(side, _label(rows["attacker_clan_tag"].iloc[0]))
+            found.setdefault(other, _label(rows["defender_clan_tag"].iloc[0]))
+    for side, column in (("clan", "clan_name"), ("opponent", "opponent_name")):
+        if column in df.columns and df[column].notna().any():
+            found[side] = _label(df[column].dropna().iloc[0], found.get(side, side))
+    return found
 
 
 def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str | None = "clan",
@@ -474,7 +607,12 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     df = war_members_df
     if side is not None:
         df = df[df["side"] == side]
-    title = "War stars" + (f" ({side})" if side else "")
+    clans = _war_sides(war_members_df)
+    if side is None:
+        title = "War stars" + (f": {clans['clan']} vs {clans['opponent']}" if len(clans) == 2
+                               else "")
+    else:
+        title = f"War stars: {clans.get(side, side)}"
     if df.empty:
         return _no_data(ax, title, "no war members")
     df = df.assign(_rank=_floats(df["rank"])).sort_values(["side", "_rank"], kind="stable")
@@ -493,15 +631,16 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     ax.barh(y + 0.2, np.nan_to_num(missed), height=0.4, color="#d7301f", label=missed_label,
             **kwargs)
     town_hall = df["town_hall"] if "town_hall" in df.columns else [None] * len(df)
-    labels = [f"{_label(r)}. {_label(n)}" + (f" (TH{_label(t)})" if _label(t, "") else "")
-              for r, n, t in zip(df["rank"], df["name"], town_hall, strict=True)]
+    labels = [f"{_label(r)}. {n}" + (f" (TH{_label(t)})" if _label(t, "") else "")
+              for r, n, t in zip(df["rank"], _names(df["name"], _tags(df)), town_hall,
+                                 strict=True)]
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("stars / attacks")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
-    return ax
+    _legend_outside(ax)
+    return use_fonts(ax)
 
 
 def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None = None,
@@ -513,7 +652,9 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     ``.clans`` give the clan names and its ``.rounds`` the rounds on the x axis) or its
     ``.attacks`` frame. A clan's stars in a round are the new stars of its attacks (best
     stars per defender, what the war score counts; the +10 win bonus of the league table is
-    not included). One line per clan.
+    not included). One line per clan over the ended rounds; the round in progress (its wars
+    ``inWar``) is a dashed continuation to open markers, its tick says "in progress". Rounds
+    without attacks (not played yet) are left out, never drawn as zero stars.
 
     Args:
         cwl: ``cf.cwl(clan)`` or its ``.attacks`` frame.
@@ -534,51 +675,67 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
     df = cwl[cwl["round"].notna() & cwl["attacker_clan_tag"].notna()]
     if df.empty:
         return _no_data(ax, title, "no attacks yet")
-    table = (pd.DataFrame({"round": _floats(df["round"]).astype(int),
-                           "clan": df["attacker_clan_tag"].astype(object),
+    rounds = _floats(df["round"]).astype(int)
+    # a clan without attacks in a round that was played scored 0 in it; a round without
+    # any attack is not in the table at all
+    table = (pd.DataFrame({"round": rounds, "clan": df["attacker_clan_tag"].astype(object),
                            "stars": np.nan_to_num(_floats(df["new_stars"]))})
              .pivot_table(index="round", columns="clan", values="stars", aggfunc="sum")
              .fillna(0.0).sort_index())
-    table = table.reindex(range(int(table.index.min()), int(table.index.max()) + 1),
-                          fill_value=0.0)
     if cumulative:
         table = table.cumsum()
+    live = (sorted(set(rounds[(df["state"].astype(object) == "inWar").to_numpy()]))
+            if "state" in df.columns else [])
     names: dict[str, str] = {}
     if clans is not None and {"clan_tag", "name"} <= set(clans.columns):
-        names = {str(t): _label(n) for t, n in zip(clans["clan_tag"], clans["name"],
-                                                   strict=True)}
+        names = dict(zip(clans["clan_tag"].astype(str), _names(clans["name"], clans["clan_tag"]),
+                         strict=True))
     order = table.iloc[-1].sort_values(ascending=False).index  # legend: leader first
     ax = _axes(ax, (9, 5.5))
+    done = table[~table.index.isin(live)]
     for tag in order:
         thick = highlight is not None and str(tag) == highlight
-        ax.plot(table.index, table[tag], marker="o", label=names.get(str(tag), str(tag)),
-                linewidth=3.0 if thick else 1.4, zorder=3 if thick else 2, **kwargs)
+        line_kw = {"linewidth": 3.0 if thick else 1.4, "zorder": 3 if thick else 2, **kwargs}
+        [line] = ax.plot(done.index, done[tag], marker="o",
+                         label=names.get(str(tag), str(tag)), **line_kw)
+        if live:
+            going = table.loc[[*done.index[-1:], *live], tag]
+            ax.plot(going.index, going, marker="o", linestyle="--", markerfacecolor="white",
+                    color=line.get_color(), label="_in progress", gid="in-progress", **line_kw)
     last = int(table.index.max())
     if rounds_df is not None and "round" in rounds_df.columns and not rounds_df.empty:
         last = max(last, int(_floats(rounds_df["round"]).max()))
-    ax.set_xticks(range(1, last + 1))
+    ax.set_xticks(range(1, last + 1), [f"{r}\nin progress" if r in live else str(r)
+                                       for r in range(1, last + 1)])
     ax.set_xlim(0.7, last + 0.3)
     ax.set_xlabel("round")
     ax.set_ylabel("stars" + (" (running total)" if cumulative else ""))
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return ax
+    _legend_outside(ax)
+    return use_fonts(ax)
 
 
 # --------------------------------------------------------------------------- rankings, raids
 def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = 25,
+                   highlight: str | None = None, location: str | None = None,
                    **kwargs: Any) -> Axes:
     """Draw the top of a ranking as a ladder with each entry's move since the last ranking.
 
     Takes a rankings frame: ``cf.rankings(location, kind)`` or ``cf.legend_rankings()``
     (bars of ``trophies``) or a clan ranking (bars of ``points``). One bar per entry, best on
     top, labelled ``rank. name``; the text at the end shows the move (▲ up, ▼ down, = same,
-    new). The value axis starts near the lowest value shown, so close scores stay apart.
+    new). A ranking without previous ranks (Legend League seasons) shows no moves. The
+    value axis starts near the lowest value shown, so close scores stay apart. The title
+    names the ranking and its location.
 
     Args:
         rankings_df: a rankings frame.
         ax: the Axes to draw on (default: a new figure).
         top: how many entries to show (``None``: all).
+        highlight: a clan tag: its bar (a clan ranking) or its members' bars (a player
+            ranking) are drawn in another colour, their labels bold.
+        location: the location's name for the title, e.g. ``"France"`` (default: what the
+            frame tells: "global", the clans' location, or the location id).
         **kwargs: passed to ``Axes.barh``.
     """
     _require(rankings_df, ("rank", "name"), "ranking_ladder", "cf.rankings(...)", ax)
@@ -586,10 +743,7 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
     if value is None:
         raise ValueError("ranking_ladder() needs the column(s) trophies or points, which this "
                          "frame lacks; pass cf.rankings(...)")
-    kind = ""
-    if "kind" in rankings_df.columns and rankings_df["kind"].notna().any():
-        kind = str(rankings_df["kind"].dropna().iloc[0]).replace("_", " ")
-    title = f"Ranking{': ' + kind if kind else ''}"
+    title = _ranking_title(rankings_df, location)
     df = rankings_df.assign(_rank=_floats(rankings_df["rank"])).sort_values("_rank",
                                                                             kind="stable")
     if top is not None:
@@ -597,42 +751,110 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
     if df.empty:
         return _no_data(ax, title)
     values = _floats(df[value])
-    previous = (_floats(df["previous_rank"]) if "previous_rank" in df.columns
-                else np.full(len(df), np.nan))
+    marked = _highlighted(df, highlight)
     y = np.arange(len(df))
     ax = _axes(ax, _size(len(df)))
-    kwargs.setdefault("color", "#756bb1")
-    ax.barh(y, np.nan_to_num(values), height=0.7, label=value, **kwargs)
+    base = kwargs.pop("color", "#756bb1")
+    ax.barh(y, np.nan_to_num(values), height=0.7, label=value,
+            color=[HIGHLIGHT if m else base for m in marked], **kwargs)
     finite = values[~np.isnan(values)]
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     span = max(hi - lo, 1.0)
     left = max(0.0, lo - 0.15 * span) if lo > 0 else lo - 0.15 * span
     ax.set_xlim(left, hi + 0.22 * span)
-    for yi, r, p, v in zip(y, df["_rank"], previous, values, strict=True):
-        if np.isnan(p):
-            move, color = "new", "#3182bd"
-        elif p > r:
-            move, color = f"▲{int(p - r)}", "#31a354"
-        elif p < r:
-            move, color = f"▼{int(r - p)}", "#de2d26"
-        else:
-            move, color = "=", "#636363"
-        ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center", fontsize=8,
-                color=color, gid="rank-move")
-    ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {_label(n)}"
-                      for r, n in zip(df["_rank"], df["name"], strict=True)], fontsize=8)
+    if "previous_rank" in rankings_df.columns and rankings_df["previous_rank"].notna().any():
+        for yi, r, p, v in zip(y, df["_rank"], _floats(df["previous_rank"]), values,
+                               strict=True):
+            move, color = _rank_move(r, p)
+            ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center",
+                    fontsize=8, color=color, gid="rank-move")
+    ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {n}"
+                      for r, n in zip(df["_rank"], _names(df["name"], _tags(df)), strict=True)],
+                  fontsize=8)
+    for label, m in zip(ax.get_yticklabels(), marked, strict=True):
+        label.set_fontweight("bold" if m else "normal")
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel(value)
     ax.set_title(title)
-    return ax
+    if marked.any():
+        from matplotlib.patches import Patch
+
+        _legend_outside(ax, [Patch(color=HIGHLIGHT, label=_clan_name(rankings_df, highlight))])
+    return use_fonts(ax)
+
+
+def _rank_move(rank: float, previous: float) -> tuple[str, str]:
+    """Return the text and colour of a move from ``previous`` rank to ``rank``."""
+    if np.isnan(previous):
+        return "new", "#3182bd"
+    if previous > rank:
+        return f"▲{int(previous - rank)}", "#31a354"
+    if previous < rank:
+        return f"▼{int(rank - previous)}", "#de2d26"
+    return "=", "#636363"
+
+
+def _highlighted(df: pd.DataFrame, clan: str | None) -> np.ndarray:
+    """Return which rows of a ranking are the clan ``clan`` (tag) or its members."""
+    if clan is None:
+        return np.zeros(len(df), dtype=bool)
+    from cocframes.tags import is_valid_tag, normalize_tag
+
+    tag = normalize_tag(clan) if is_valid_tag(clan) else clan
+    column = "clan_tag" if "clan_tag" in df.columns else "tag"
+    return (df[column].astype(object) == tag).to_numpy(dtype=bool)
+
+
+def _clan_name(df: pd.DataFrame, clan: str | None) -> str:
+    """Return the name of clan ``clan`` (tag) as a ranking frame gives it, else the tag."""
+    for tags, names in (("clan_tag", "clan_name"), ("tag", "name")):
+        if {tags, names} <= set(df.columns):
+            hit = df[df[tags].astype(object) == clan][names].dropna()
+            if len(hit):
+                return _label(hit.iloc[0], str(clan))
+    return str(clan)
+
+
+def _ranking_title(df: pd.DataFrame, location: str | None) -> str:
+    """Return "Clan ranking, global", "Player ranking, France", "Legend League ranking,
+    season 2026-11"... from the frame's kind and location (or ``location``)."""
+    from cocframes.kinds import RANKINGS
+
+    kind = df.attrs.get("kind")
+    if not kind and "kind" in df.columns and df["kind"].notna().any():
+        kind = str(df["kind"].dropna().iloc[0])
+    if kind == "legend_season":
+        season = df["season_id"].dropna() if "season_id" in df.columns else []
+        return "Legend League ranking" + (f", season {season.iloc[0]}" if len(season) else "")
+    noun = {k.name: k.noun for k in RANKINGS}.get(str(kind), "")
+    place = location or _ranking_location(df)
+    return (noun.capitalize() + " ranking" if noun else "Ranking") + (f", {place}" if place
+                                                                       else "")
+
+
+def _ranking_location(df: pd.DataFrame) -> str:
+    """Return where a ranking is from: "global", the one location of its clans, or
+    "location <id>"; "" when the frame does not tell."""
+    for endpoint in df.attrs.get("endpoints") or []:
+        if "/locations/global/" in str(endpoint):
+            return "global"
+    for column, text in (("location_name", "{}"), ("location_id", "location {}")):
+        if column in df.columns:
+            places = df[column].dropna().unique()
+            if len(places) == 1:
+                return text.format(_label(places[0]))
+    return ""
 
 
 def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
-              season: Any = "latest", top: int | None = None, **kwargs: Any) -> Axes:
+              season: Any = "latest", top: int | None = None,
+              members: pd.DataFrame | None = None, **kwargs: Any) -> Axes:
     """Draw the capital gold each member looted in a raid weekend.
 
     Takes a raid members frame (``cf.raids(clan).members``). One bar per member who
-    attacked, biggest looter on top, labelled with the attacks made.
+    attacked, biggest looter on top, labelled with the attacks made. Given the clan's
+    members (``members=cf.members(clan)``), those who did not raid are listed below them,
+    marked "did not raid" (the raid frame itself only holds those who attacked).
 
     Args:
         raid_members_df: a raid members frame.
@@ -640,11 +862,15 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
         season: ``"latest"`` (default), ``"all"`` (summed over every season of the frame),
             or the start of a raid weekend (anything ``pd.Timestamp`` reads, e.g.
             ``"2025-06-27"``; matched on the date).
-        top: show only the ``top`` members.
+        top: show only the ``top`` members who raided.
+        members: the clan's members (a frame with ``tag`` and ``name``, e.g.
+            ``cf.members(clan)``), to show who did not raid.
         **kwargs: passed to ``Axes.barh``.
     """
     _require(raid_members_df, ("season_start", "tag", "name", "capital_resources_looted"),
              "raid_loot", "cf.raids(clan).members", ax)
+    if members is not None:
+        _require(members, ("tag", "name"), "raid_loot", "members=cf.members(clan)")
     df = raid_members_df
     title = "Capital loot"
     if df.empty:
@@ -661,7 +887,7 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
         title += f", raid weekend of {day:%Y-%m-%d}"
     else:
         title += ", all raid weekends"
-    if df.empty:
+    if df.empty and members is None:
         return _no_data(ax, title, "no member attacked")
     agg = {"name": ("name", "last"), "loot": ("_loot", "sum")}
     if "attacks" in df.columns:
@@ -671,17 +897,29 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
                     else 0.0)
           .groupby("tag", sort=False).agg(**agg)
           .sort_values("loot", ascending=False, kind="stable"))
+    absent = (members.drop_duplicates("tag").loc[lambda m: ~m["tag"].isin(df.index)]
+              if members is not None else pd.DataFrame({"tag": [], "name": []}))
     if top is not None:
         df = df.head(top)
+    if len(absent):
+        title += f" ({len(absent)} did not raid)"
     y = np.arange(len(df))
-    ax = _axes(ax, _size(len(df)))
+    ax = _axes(ax, _size(len(df) + len(absent)))
     kwargs.setdefault("color", "#e6ab02")
     ax.barh(y, df["loot"].to_numpy(), height=0.7, label="capital gold", **kwargs)
     if "attacks" in df.columns:
         for yi, loot, attacks in zip(y, df["loot"], df["attacks"], strict=True):
             ax.text(loot, yi, f" {int(attacks)} att.", va="center", fontsize=7)
-    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
-    ax.set_ylim(len(df) - 0.5, -0.5)
+    below = np.arange(len(df), len(df) + len(absent))
+    for yi in below:
+        ax.annotate("did not raid", (0, yi), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=7, color="#888888", fontstyle="italic",
+                    gid="no-raid")
+    ax.set_yticks([*y, *below], [*_names(df["name"], df.index),
+                                 *_names(absent["name"], absent["tag"])], fontsize=8)
+    for label in ax.get_yticklabels()[len(df):]:
+        label.set_color("#888888")
+    ax.set_ylim(len(df) + len(absent) - 0.5, -0.5)
     ax.set_xlabel("capital gold looted")
     ax.set_title(title)
-    return ax
+    return use_fonts(ax)

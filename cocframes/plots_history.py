@@ -21,7 +21,6 @@ Usage::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cocframes.plots import _axes, _floats, _label, _no_data, _require, _size
+from cocframes.plot_text import use_fonts
+from cocframes.plots import (
+    _axes,
+    _floats,
+    _label,
+    _legend_outside,
+    _names,
+    _no_data,
+    _require,
+    _size,
+    _tags,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,8 +52,6 @@ MEMBERSHIP_KINDS = {
     "member_left": ("left", "v", "#d73027"),
     "member_role": ("role change", "D", "#4575b4"),
 }
-#: Legend entries per column at most, before the legend gets another column.
-_LEGEND_ROWS = 24
 
 
 # --------------------------------------------------------------------------- helpers
@@ -57,20 +65,9 @@ def _utc_time_axis(ax: Axes) -> None:
     ax.set_xlabel("time (UTC)")
 
 
-def _legend_outside(ax: Axes, handles: list[Any] | None = None) -> None:
-    """Put the legend to the right of the plotting area (more columns when it is long)."""
-    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
-    kwargs: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0),
-                              "borderaxespad": 0.0, "fontsize": 8,
-                              "ncols": max(1, math.ceil(count / _LEGEND_ROWS))}
-    if handles is not None:
-        kwargs["handles"] = handles
-    ax.legend(**kwargs)
-
-
 def _unique_labels(tags: list[str], names: Mapping[str, str]) -> dict[str, str]:
     """Return tag -> its name, with the tag added where two players share a name."""
-    labels = {tag: names.get(tag) or tag for tag in tags}
+    labels = {tag: _label(names.get(tag), tag) for tag in tags}
     counts = pd.Series(list(labels.values())).value_counts()
     return {tag: f"{label} ({tag})" if counts[label] > 1 and label != tag else label
             for tag, label in labels.items()}
@@ -161,7 +158,7 @@ def metric_over_time(history_df: pd.DataFrame, ax: Axes | None = None, *, metric
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(title + (f" (top {top})" if top is not None else ""))
     _legend_outside(ax)
-    return ax
+    return use_fonts(ax)
 
 
 # --------------------------------------------------------------------------- membership
@@ -225,7 +222,7 @@ def membership_timeline(changes_df: pd.DataFrame, ax: Axes | None = None, *,
     _utc_time_axis(ax)
     ax.set_title(title)
     _legend_outside(ax)
-    return ax
+    return use_fonts(ax)
 
 
 def _span_of_frame(ax: Axes, changes_df: pd.DataFrame) -> None:
@@ -294,7 +291,7 @@ def season_bars(season_df: pd.DataFrame, ax: Axes | None = None, *,
     for yi, value in zip(y, values, strict=True):
         text = "?" if np.isnan(value) else (f"{int(value)}" if whole else f"{value:.2f}")
         ax.text(np.nan_to_num(value), yi, f" {text}", va="center", fontsize=7)
-    ax.set_yticks(y, [_label(n) for n in df["name"]], fontsize=8)
+    ax.set_yticks(y, _names(df["name"], _tags(df)), fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel(column.replace("_", " "))
     ax.set_title(title + (f" (top {top})" if top is not None else ""))
@@ -303,4 +300,4 @@ def season_bars(season_df: pd.DataFrame, ax: Axes | None = None, *,
 
         _legend_outside(ax, [Patch(color="#2b8cbe", label="in the clan at the end"),
                              Patch(color="#a6bddb", label="left the clan")])
-    return ax
+    return use_fonts(ax)

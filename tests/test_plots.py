@@ -13,7 +13,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from _plot_checks import legend_overlaps
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
@@ -23,6 +25,7 @@ from cocframes.frames import players as player_frames
 from cocframes.frames import raids as raid_frames
 from cocframes.frames import rankings as ranking_frames
 from cocframes.frames import wars as war_frames
+from cocframes.plot_text import drawable
 
 matplotlib.use("Agg")  # before anything imports pyplot (cocframes.plots does so lazily)
 
@@ -231,14 +234,14 @@ def test_clan_heatmap_is_members_by_units(demo):
     heroes = units[(units["kind"] == "hero") & (units["village"] == "home")]["name"].unique()
     grid = ax.images[0].get_array()
     assert grid.shape == (len(members), len(heroes))
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(members["name"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [drawable(n) for n in members["name"]]
     assert [t.get_text() for t in ax.get_xticklabels()] == list(heroes)
     assert grid.min() >= 0 and grid.max() <= 1
     # one cell checked against the frame
     row = units[(units["kind"] == "hero") & (units["player_tag"] == members["tag"].iloc[0])
                 & (units["name"] == heroes[0])].iloc[0]
     assert grid[0, 0] == pytest.approx(row["level"] / row["max_level"])
-    assert "Heroes" in ax.get_title()
+    assert ax.get_title() == "Hero levels by member"
 
 
 def test_clan_heatmap_marks_units_not_unlocked(demo):
@@ -418,30 +421,51 @@ def test_ranking_ladder_move_texts():
 
 
 # --------------------------------------------------------------------------- cwl, raids
+def legend_lines(ax: Axes) -> list:
+    return [ln for ln in ax.lines if not ln.get_label().startswith("_")]
+
+
 def test_cwl_rounds_one_line_per_clan_with_round_totals(demo):
     group = demo["cwl"]
     ax = cfp.cwl_rounds(group, new_ax(), highlight=CLAN)
-    assert len(ax.lines) == len(group.clans)
-    assert {line.get_label() for line in ax.lines} == set(group.clans["name"])
-    played = sorted(group.attacks["round"].dropna().unique())
+    assert len(legend_lines(ax)) == len(group.clans)
+    assert {line.get_label() for line in legend_lines(ax)} == set(group.clans["name"])
+    ended = sorted(group.attacks[group.attacks["state"] == "warEnded"]["round"].unique())
     ours = group.attacks[group.attacks["attacker_clan_tag"] == CLAN]
     line = next(ln for ln in ax.lines if ln.get_label() == "Demo Dragons")
-    assert list(line.get_xdata()) == list(range(1, int(max(played)) + 1))
-    assert line.get_ydata()[-1] == ours["new_stars"].sum()  # cumulative total
+    assert list(line.get_xdata()) == list(range(1, int(max(ended)) + 1))
     assert np.all(np.diff(line.get_ydata()) >= 0)
     assert line.get_linewidth() > ax.lines[-1].get_linewidth() or ax.lines[-1] is line
     assert ax.get_xticks()[-1] == group.rounds["round"].max()  # all rounds on the axis
     assert ax.get_xlabel() == "round"
+    # the round in progress: a dashed continuation to the running total
+    live = next(ln for ln in ax.lines if ln.get_gid() == "in-progress"
+                and ln.get_color() == line.get_color())
+    assert live.get_linestyle() == "--"
+    assert live.get_xdata()[-1] == 5 and live.get_ydata()[-1] == ours["new_stars"].sum()
+    ticks = {int(t.get_position()[0]): t.get_text() for t in ax.get_xticklabels()}
+    assert "in progress" in ticks[5] and ticks[4] == "4" and ticks[7] == "7"
+    assert legend_overlaps(ax) == []
 
 
 def test_cwl_rounds_per_round_from_the_attacks_frame(demo):
     attacks = demo["cwl"].attacks
     ax = cfp.cwl_rounds(attacks, new_ax(), cumulative=False)
-    assert {line.get_label() for line in ax.lines} == set(attacks["attacker_clan_tag"])
+    assert {line.get_label() for line in legend_lines(ax)} == set(attacks["attacker_clan_tag"])
     line = next(ln for ln in ax.lines if ln.get_label() == CLAN)
-    per_round = (attacks[attacks["attacker_clan_tag"] == CLAN].groupby("round")["new_stars"]
-                 .sum())
+    per_round = (attacks[(attacks["attacker_clan_tag"] == CLAN)
+                         & (attacks["state"] == "warEnded")].groupby("round")["new_stars"].sum())
     assert list(line.get_ydata()) == list(per_round.astype(float))
+
+
+def test_cwl_rounds_leave_rounds_without_attacks_out_not_as_zeros(demo):
+    attacks = demo["cwl"].attacks
+    attacks = attacks[(attacks["round"] != 3) & (attacks["state"] == "warEnded")]
+    for cumulative in (True, False):
+        ax = cfp.cwl_rounds(attacks, new_ax(), cumulative=cumulative)
+        for line in ax.lines:
+            assert list(line.get_xdata()) == [1, 2, 4]
+        assert not [ln for ln in ax.lines if ln.get_gid() == "in-progress"]
 
 
 def test_raid_loot_latest_weekend(demo):
@@ -467,3 +491,149 @@ def test_raid_loot_from_a_real_capture():
     members = raid_frames.build_raid_members(real("capitalraidseasons"))
     ax = cfp.raid_loot(members, new_ax())
     assert len(bars(ax, "capital gold")) == len(members)
+
+
+# --------------------------------------------------------------------------- legends
+LEGEND_PLOTS = {
+    "unit_progress": lambda d: cfp.unit_progress(d["units"], drawn_ax(),
+                                                 player=d["units"]["player_tag"].iloc[0]),
+    "donations": lambda d: cfp.donations(d["members"], drawn_ax()),
+    "trophies_by_town_hall": lambda d: cfp.trophies_by_town_hall(d["members"], drawn_ax()),
+    "war_map": lambda d: cfp.war_map(d["war_attacks"], drawn_ax()),
+    "war_stars": lambda d: cfp.war_stars(d["war_members"], drawn_ax()),
+    "war_stars_both": lambda d: cfp.war_stars(d["war_members"], drawn_ax(), side=None),
+    "cwl_rounds": lambda d: cfp.cwl_rounds(d["cwl"], drawn_ax(), highlight=CLAN),
+}
+
+
+def drawn_ax(size: tuple[float, float] = (8, 6)) -> Axes:
+    """An Axes of a constrained-layout figure with a canvas, to measure what it draws."""
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig.add_subplot()
+
+
+@pytest.mark.parametrize("name", sorted(LEGEND_PLOTS))
+def test_no_legend_covers_plotted_data(demo, name):
+    ax = LEGEND_PLOTS[name](demo)
+    assert ax.get_legend() is not None
+    assert legend_overlaps(ax) == []
+
+
+# --------------------------------------------------------------------------- titles, highlight
+def test_war_titles_name_the_clans_where_the_frame_does(demo):
+    attacks = demo["war_attacks"].assign(clan_name="Demo Dragons", opponent_name="🔥Foes🔥")
+    title = cfp.war_map(attacks, new_ax()).get_title()
+    assert "Demo Dragons" in title and "Foes" in title and CLAN not in title
+    members = demo["war_members"].assign(clan_name="Demo Dragons", opponent_name="Foes")
+    assert "Demo Dragons" in cfp.war_stars(members, new_ax()).get_title()
+    assert "Foes" in cfp.war_stars(members, new_ax(), side="opponent").get_title()
+    # without names: the clan's tag, never the bare word "clan"
+    assert CLAN in cfp.war_stars(demo["war_members"], new_ax()).get_title()
+
+
+def test_ranking_ladder_title_says_kind_and_location(demo):
+    assert cfp.ranking_ladder(demo["clan_rankings"], new_ax()).get_title() == \
+        "Clan ranking, global"
+    local = demo["player_rankings"].assign(location_id=32000087)
+    local.attrs = {}
+    assert "location 32000087" in cfp.ranking_ladder(local, new_ax()).get_title()
+    title = cfp.ranking_ladder(local, new_ax(), location="France").get_title()
+    assert title == "Player ranking, France"
+    clans = demo["clan_rankings"].assign(location_name="France")
+    clans.attrs = {}
+    assert cfp.ranking_ladder(clans, new_ax()).get_title() == "Clan ranking, France"
+
+
+def test_ranking_ladder_highlights_a_clan(demo):
+    ranking = demo["clan_rankings"]
+    ax = cfp.ranking_ladder(ranking, new_ax(), highlight=CLAN)
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars(ax, "points")]
+    ours = list(ranking.sort_values("rank")["tag"][:25] == CLAN)
+    assert ours.count(True) == 1
+    assert len({c for c, o in zip(colours, ours, strict=True) if o}) == 1
+    assert {c for c, o in zip(colours, ours, strict=True) if o}.isdisjoint(
+        {c for c, o in zip(colours, ours, strict=True) if not o})
+    label = ax.get_yticklabels()[ours.index(True)]
+    assert label.get_fontweight() == "bold"
+    assert "Demo Dragons" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend_overlaps(ax) == []
+    # in a player ranking: the players of that clan
+    players = demo["player_rankings"]
+    ax = cfp.ranking_ladder(players, new_ax(), highlight=CLAN, top=None)
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars(ax, "trophies")]
+    members = list(players.sort_values("rank")["clan_tag"] == CLAN)
+    assert any(members)
+    assert [c == colours[members.index(True)] for c in colours] == members
+
+
+def test_legend_league_ladder_has_no_new_marks(demo):
+    client = cf.Client(demo=True, cache=False, progress=False)
+    legend = cf.legend_rankings(client=client, max_items=20)
+    assert legend["previous_rank"].isna().all()  # the API gives no previous rank there
+    ax = cfp.ranking_ladder(legend, new_ax())
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "rank-move"] == []
+    assert "Legend League" in ax.get_title() and "2026-11" in ax.get_title()
+
+
+def test_clan_heatmap_titles(demo):
+    assert cfp.clan_heatmap(demo["units"], new_ax()).get_title() == "Hero levels by member"
+    ax = cfp.clan_heatmap(demo["units"], new_ax(), kind=["pet", "spell"], colorbar=False)
+    assert ax.get_title() == "Pet and spell levels by member"
+    assert cfp.clan_heatmap(demo["units"], new_ax(), kind=None).get_title() == \
+        "Unit levels by member"
+
+
+def test_war_map_tells_the_sides_apart_and_shows_destruction(demo):
+    attacks = demo["war_attacks"].assign(clan_name="Demo Dragons", opponent_name="Foes")
+    ax = cfp.war_map(attacks, new_ax())
+    ours, theirs = collection(ax, "clan attacks"), collection(ax, "opponent attacks")
+    edge = {matplotlib.colors.to_hex(c) for c in ours.get_edgecolors()}
+    other = {matplotlib.colors.to_hex(c) for c in theirs.get_edgecolors()}
+    assert len(edge) == len(other) == 1 and edge != other
+    # far enough apart that markers of the two sides in one cell do not touch
+    shift = ours.get_offsets()[:, 0] - np.round(ours.get_offsets()[:, 0])
+    assert np.all(np.abs(shift) >= 0.2)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Demo Dragons attacks" in legend and "Foes attacks" in legend
+    shown = [t.get_text() for t in ax.texts if t.get_gid() == "destruction"]
+    assert sorted(shown) == sorted(f"{d:.0f}%" for d in attacks["destruction"])
+    assert legend_overlaps(ax) == []
+
+
+def test_war_map_on_preparation_day_says_so():
+    attacks = war_frames.build_war_attacks(real("currentwar_preparation"))
+    attacks.attrs["war_state"] = "preparation"
+    ax = cfp.war_map(attacks, new_ax())
+    assert any("preparation day" in t.get_text() for t in ax.texts)
+    assert not any(t.get_text().startswith(cfp.NO_DATA) for t in ax.texts)
+
+
+def test_clan_heatmap_in_town_hall_order(demo):
+    units = demo["units"]
+    ax = cfp.clan_heatmap(units, new_ax(), order="town_hall")
+    people = units.drop_duplicates("player_tag")
+    halls = [int(t.get_text().rsplit("TH", 1)[1].rstrip(")")) for t in ax.get_yticklabels()]
+    assert halls == sorted(people["player_town_hall"], reverse=True)
+    assert ax.images[0].get_array().shape[0] == len(people)
+    with pytest.raises(ValueError, match="order"):
+        cfp.clan_heatmap(units, new_ax(), order="trophies")
+
+
+def test_raid_loot_shows_members_who_did_not_raid(demo):
+    raids, members = demo["raids"].members, demo["members"]
+    latest = raids[raids["season_start"] == raids["season_start"].max()]
+    absent = members[~members["tag"].isin(latest["tag"])]
+    assert len(absent) > 0
+    ax = cfp.raid_loot(raids, new_ax(), members=members)
+    assert len(bars(ax, "capital gold")) == len(latest)
+    marks = [t for t in ax.texts if t.get_gid() == "no-raid"]
+    assert len(marks) == len(absent)
+    assert all(t.get_text() == "did not raid" for t in marks)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(latest) + len(absent)
+    assert labels[len(latest):] == [drawable(n, t) for n, t in
+                                    zip(absent["name"], absent["tag"], strict=True)]
+    assert "did not raid" in ax.get_title() or str(len(absent)) in ax.get_title()
+    with pytest.raises(ValueError, match="tag"):
+        cfp.raid_loot(raids, new_ax(), members=members.drop(columns=["tag"]))

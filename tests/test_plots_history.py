@@ -14,6 +14,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from _plot_checks import legend_overlaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -21,6 +22,7 @@ from matplotlib.figure import Figure
 import cocframes.plots as cfp
 import cocframes.plots_history as cfh
 from cocframes.frames.history import build_changes, build_history, build_season
+from cocframes.plot_text import drawable
 
 matplotlib.use("Agg")
 
@@ -46,7 +48,8 @@ def no_data(ax: Axes) -> bool:
 
 
 def legend_outside(ax: Axes) -> bool:
-    """The legend's box, once drawn, does not overlap the plotting area."""
+    """The legend's box, once drawn, does not overlap the plotting area (so no data)."""
+    assert legend_overlaps(ax) == []
     fig = ax.figure
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
@@ -248,7 +251,7 @@ def test_season_bars_other_columns_and_top(season):
 
 
 # --------------------------------------------------------------------------- text
-def test_emoji_names_draw_with_at_most_a_missing_glyph_warning(series, changes, season):
+def test_emoji_names_draw_without_missing_glyph_warnings(series, changes, season):
     fig = Figure(figsize=(12, 4), layout="constrained")
     axes = fig.subplots(1, 3)
     with warnings.catch_warnings(record=True) as caught:
@@ -257,11 +260,9 @@ def test_emoji_names_draw_with_at_most_a_missing_glyph_warning(series, changes, 
         cfh.membership_timeline(changes, axes[1])
         cfh.season_bars(season, axes[2])
         fig.savefig(io.BytesIO(), format="png")
-    unexpected = [str(w.message) for w in caught
-                  if not (issubclass(w.category, UserWarning)
-                          and "missing from font" in str(w.message))]
-    assert unexpected == []
-    assert EMOJI in [t.get_text() for t in axes[2].get_yticklabels()]
+    assert [str(w.message) for w in caught] == []
+    assert drawable(EMOJI) in [t.get_text() for t in axes[2].get_yticklabels()]
+    assert "Blaze" in drawable(EMOJI)
 
 
 def test_no_text_the_plots_add_is_beyond_latin_1(series, changes, season):
