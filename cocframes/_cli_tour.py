@@ -83,6 +83,9 @@ def tour(client: Client, clan_tag: str) -> dict[str, Any]:
     league = api.cwl(clan_tag, client=client)
     print(f"\ncf.cwl(...): {len(league.clans)} clans, {league.rounds['round'].nunique()} rounds, "
           f"{len(league.attacks)} attacks in their wars")
+    _show("cf.cwl(...).medals", league.medals,
+          ["rank", "name", "wars", "attacks_missed", "stars", "destruction", "score"], rows=3,
+          which=f"best bonus-medal scores ({league.medals.attrs['score']})")
 
     raids = api.raids(clan_tag, client=client)
     _show("cf.raids(...).members: capital loot per member and raid weekend", raids.members,
@@ -134,6 +137,7 @@ def demo_figures(frames: dict[str, Any], clan_tag: str) -> dict[str, Figure]:
                                                             "order": "town_hall"}),
         "unit_progress": (plots.unit_progress, units, {"player": best}),
         "cwl_rounds": (plots.cwl_rounds, frames["cwl"], {"highlight": clan_tag}),
+        "medal_scores": (plots.medal_scores, frames["cwl"].medals, {"top": 20}),
         "raid_loot": (plots.raid_loot, frames["raids"].members, {"members": members}),
         "ranking_ladder": (plots.ranking_ladder, frames["rankings"], {"top": 15,
                                                                       "highlight": clan_tag}),

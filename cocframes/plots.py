@@ -51,6 +51,7 @@ __all__ = [
     "cwl_rounds",
     "donations",
     "figure_size",
+    "medal_scores",
     "raid_loot",
     "ranking_ladder",
     "trophies_by_town_hall",
@@ -716,6 +717,68 @@ def cwl_rounds(cwl: Any, ax: Axes | None = None, *, clans: pd.DataFrame | None =
 
 
 # --------------------------------------------------------------------------- rankings, raids
+#: Colours of the parts of a medal score, in the order of its weights.
+_SCORE_COLORS = ("#f1a340", "#998ec3", "#5ab4ac", "#d8b365", "#8c510a", "#01665e", "#762a83")
+_PENALTY_COLOR = "#d7301f"
+
+
+def medal_scores(medals_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None,
+                 **kwargs: Any) -> Axes:
+    """Draw the CWL bonus-medal ranking with what makes each member's score.
+
+    Takes a medals frame (``cf.cwl(clan).medals``, or ``.rank_medals(...)``). One bar per
+    member, best first, split into what each weighted column adds (``1 * stars``,
+    ``0.01 * destruction``...); what a column takes away (``-2 * attacks_missed``) is drawn in
+    red left of zero; the score is written at the end of the bar. The weights come from
+    ``df.attrs["weights"]``; a frame without them (e.g. read back from CSV) is drawn as its
+    ``score`` alone.
+
+    Args:
+        medals_df: a medals frame.
+        ax: the Axes to draw on (default: a new figure).
+        top: show only the ``top`` best members.
+        **kwargs: passed to the ``Axes.barh`` calls.
+    """
+    _require(medals_df, ("rank", "name", "score"), "medal_scores", "cf.cwl(clan).medals", ax)
+    weights = dict(medals_df.attrs.get("weights") or {"score": 1.0})
+    formula = medals_df.attrs.get("score", "score")
+    df = medals_df.sort_values(["score"], ascending=False, kind="stable")
+    if top is not None:
+        df = df.head(top)
+    title = "CWL bonus medals"
+    if df.empty:
+        return _no_data(ax, title, "no member in a lineup")
+    y = np.arange(len(df))
+    ax = _axes(ax, _size(len(df), width=9.0))
+    right, left = np.zeros(len(df)), np.zeros(len(df))
+    penalty_shown = False
+    for color, (column, weight) in zip(_SCORE_COLORS * 2, weights.items(), strict=False):
+        part = weight * np.nan_to_num(_floats(df[column])) if column in df.columns \
+            else np.zeros(len(df))
+        gain, loss = np.clip(part, 0, None), np.clip(part, None, 0)
+        what = f"{weight:g} * {column}" if column != "score" else "score"
+        if gain.any():
+            ax.barh(y, gain, left=right, height=0.7, color=color, label=what, **kwargs)
+            right += gain
+        if loss.any():
+            ax.barh(y, loss, left=left, height=0.7, color=_PENALTY_COLOR, hatch="//",
+                    label=what if not penalty_shown else None, **kwargs)
+            left += loss
+            penalty_shown = True
+    score = _floats(df["score"])
+    for yi, end, value in zip(y, right, score, strict=True):
+        ax.text(max(end, 0.0), yi, f" {value:g}", va="center", fontsize=7)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ranks = [_int_text(r) for r in _floats(df["rank"])]
+    ax.set_yticks(y, [f"{r}. {n}" for r, n in zip(ranks, _names(df["name"], _tags(df)),
+                                                  strict=True)], fontsize=8)
+    ax.set_ylim(len(df) - 0.5, -0.5)
+    ax.set_xlabel(drawable(formula))
+    ax.set_title(title)
+    _legend_outside(ax)
+    return use_fonts(ax)
+
+
 def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: int | None = 25,
                    highlight: str | None = None, location: str | None = None,
                    **kwargs: Any) -> Axes:

@@ -22,7 +22,7 @@ CREDENTIALS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN", "COCFRA
 def test_there_are_the_notebooks_users_are_promised():
     names = {p.stem for p in NOTEBOOKS}
     assert {"01-quick-start", "02-war-analysis", "03-troop-progress", "04-rankings",
-            "06-clan-history", "explorer"} <= names
+            "05-cwl-and-medals", "06-clan-history", "explorer"} <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
