@@ -107,8 +107,8 @@ def test_demo_tour_prints_the_frames_of_the_demo_clan(capsys, client, world):
     out = capsys.readouterr().out
     clan = client.get_clan(world.clan_tag)
     assert clan["name"] in out
-    for title in ("cf.members(", "cf.war_attacks(", "cf.war_members(", "cf.units(",
-                  "cf.war_log(", "cf.cwl(", "cf.raids(", "cf.rankings("):
+    for title in ("cf.members(", "cf.war(...).attacks", "cf.war(...).members", "cf.units(",
+                  "cf.war_log(", "cf.cwl(", "cf.cwl(...).medals", "cf.raids(", "cf.rankings("):
         assert title in out
     assert f"{clan['members']} rows x 18 columns" in out
     assert "demo=True" in out
@@ -130,7 +130,8 @@ def test_demo_out_writes_the_tour_plots_as_png(capsys, tmp_path):
     files = sorted(out.glob("*.png"))
     names = {p.stem for p in files}
     assert {"donations", "war_map", "war_stars", "clan_heatmap_heroes", "unit_progress",
-            "cwl_rounds", "raid_loot", "ranking_ladder", "trophies_by_town_hall"} == names
+            "cwl_rounds", "medal_scores", "raid_loot", "ranking_ladder",
+            "trophies_by_town_hall"} == names
     for path in files:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, path.name

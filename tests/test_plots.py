@@ -528,8 +528,11 @@ def test_war_titles_name_the_clans_where_the_frame_does(demo):
     members = demo["war_members"].assign(clan_name="Demo Dragons", opponent_name="Foes")
     assert "Demo Dragons" in cfp.war_stars(members, new_ax()).get_title()
     assert "Foes" in cfp.war_stars(members, new_ax(), side="opponent").get_title()
-    # without names: the clan's tag, never the bare word "clan"
-    assert CLAN in cfp.war_stars(demo["war_members"], new_ax()).get_title()
+    # the names of the frame itself; without names, the clan's tag, never the bare word "clan"
+    assert demo["war_members"]["clan_name"].iloc[0] in \
+        cfp.war_stars(demo["war_members"], new_ax()).get_title()
+    nameless = demo["war_members"].drop(columns=["clan_name", "opponent_name"])
+    assert CLAN in cfp.war_stars(nameless, new_ax()).get_title()
 
 
 def test_ranking_ladder_title_says_kind_and_location(demo):
