@@ -63,7 +63,7 @@ KINDS = tuple(BULK_KINDS)
 SECRET_OPTIONS = frozenset({"token", "email", "password", "key_store"})
 #: Options a worker's client gets whatever is passed (no bar on a worker; never revoke the
 #: keys of other workers' IPs).
-_WORKER_OPTIONS: dict[str, Any] = {"progress": False}
+_WORKER_OPTIONS: dict[str, Any] = {"progress": False, "revoke_keys": False}
 FAILURES_FILE = "_failures.json"
 
 _clients: dict[tuple[tuple[str, Any], ...], Any] = {}

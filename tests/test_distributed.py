@@ -191,3 +191,41 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(dask_client, local
     expected = cf.players(tags, client=local)
     _same_rows(result["ddf"], expected)
     dask_client.wait_for_workers(3, timeout=60)
+
+
+# ------------------------------------------------------------------ workers as callers
+@pytest.fixture(scope="module")
+def callers_server(world: World):
+    from cocframes.demo import Portal
+
+    with DemoServer(world, portal=Portal(caller_ip="peer"), rate_limit=RATE,
+                    burst=RATE) as srv:
+        yield srv
+
+
+def test_workers_sharing_one_account_keep_their_own_keys_and_revoke_none(callers_server,
+                                                                         world):
+    from cocframes.demo.cluster import caller_address, demo_cluster
+    from cocframes.demo.portal import DEMO_EMAIL
+
+    portal = callers_server.portal
+    tags = world.player_tags[:90]
+    for run in (1, 2):  # the second run: new worker processes logging in again
+        with demo_cluster(callers_server, 3, threads_per_worker=2) as cluster, \
+                distributed.Client(cluster) as dask:
+            ddf = cfd.collect("players", tags, client=dask, partition_size=10,
+                              progress=False, key_count=3, cache=False)
+            assert len(ddf.compute()) == 90
+            served = {w: a for w, a in dask.run(
+                lambda: __import__("os").environ["COCFRAMES_SOURCE_ADDRESS"]).items()}
+        keys = portal.keys_of(DEMO_EMAIL)
+        assert len(keys) == 9, f"run {run}"
+        by_ip = {}
+        for key in keys:
+            by_ip.setdefault(tuple(key["cidrRanges"]), []).append(key)
+        assert sorted(by_ip) == [(caller_address(i),) for i in range(3)]
+        assert all(len(v) == 3 for v in by_ip.values())
+        assert sorted(served.values()) == [caller_address(i) for i in range(3)]
+        stats = portal.stats()
+        assert stats["revoke"] == 0
+        assert stats["create"] == 9, "the second run reuses the keys of the first"
