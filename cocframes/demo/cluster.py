@@ -18,6 +18,7 @@ own, as workers on different machines would. Needs ``pip install 'cocframes[dask
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -56,4 +57,6 @@ def demo_cluster(server: DemoServer, n_workers: int = 3, *, threads_per_worker: 
         for i in range(n_workers)}
     scheduler = {"cls": Scheduler,
                  "options": {"dashboard_address": ":0" if dashboard else None}}
-    return SpecCluster(workers=workers, scheduler=scheduler, name="cocframes-demo")
+    # Dask's INFO lines (workers starting and closing) would bury a notebook cell's output.
+    return SpecCluster(workers=workers, scheduler=scheduler, name="cocframes-demo",
+                       silence_logs=logging.WARNING)
