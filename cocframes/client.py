@@ -71,7 +71,13 @@ class Client(OperationMethods):
         base_url: another server, e.g. the demo server on 127.0.0.1; defaults to
             ``$COCFRAMES_BASE_URL`` or the official API.
         cache_dir: directory of the cache file; defaults to ``$COCFRAMES_CACHE`` or the user
-            cache directory. ``cache=False`` keeps the cache in memory only.
+            cache directory.
+        cache: ``True`` (default) for the cache file, or the Redis server named by
+            ``$COCFRAMES_CACHE_URL`` when it is set; ``False`` keeps the cache in memory
+            only; a ``redis://`` or ``rediss://`` URL (``"redis://:password@host:6379/0"``)
+            caches in that Redis, shared by every process and machine using it (keys under
+            ``cocframes:``; see :class:`cocframes.cache.RedisCache`). A Redis that is down
+            costs one :class:`~cocframes.cache.CacheWarning`, never a failed request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMissError`.
         rate: requests per second per token; the polite default is 10 for the API and a
             server, and 1000 for the in-process demo world, which has no limit to respect.
@@ -101,6 +107,8 @@ class Client(OperationMethods):
     Raises:
         ConfigurationError: no token and no credentials (outside demo and offline mode), or
             a token that cannot be sent in a header (the message shows no part of it).
+        ValueError: ``cache`` (or ``$COCFRAMES_CACHE_URL``) is a string that is not a Redis
+            URL.
     """
 
     def __init__(
@@ -110,7 +118,7 @@ class Client(OperationMethods):
         demo: bool = False,
         base_url: str | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
-        cache: bool = True,
+        cache: bool | str = True,
         offline: bool = False,
         rate: float | None = None,
         burst: int = 9,
@@ -126,6 +134,7 @@ class Client(OperationMethods):
         key_store: KeyStore | bool | None = None,
         world: World | None = None,
     ) -> None:
+        cache = _cache.cache_setting(cache)  # a bad setting is refused before any request
         source = "token="
         if token is None and email is None and password is None:
             token, source = os.environ.get(TOKEN_ENV_VAR), f"${TOKEN_ENV_VAR}"
@@ -161,9 +170,8 @@ class Client(OperationMethods):
         self.progress = progress
         if rate is None:
             rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
-        cache_path = (_cache.default_cache_path(cache_dir, demo=demo and base_url is None)
-                      if cache else None)
-        self.session = _cache.new_session(cache_path)
+        self.session = _cache.new_session(
+            _cache.open_cache(cache, cache_dir, demo=demo and base_url is None))
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "cocframes (+https://pypi.org/project/cocframes)"
         self._world: World | None = None
