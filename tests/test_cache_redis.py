@@ -24,6 +24,7 @@ from cocframes.cache import (
     clear_cache,
     new_session,
 )
+from cocframes.cache._redis import redact_url
 from cocframes.client import Client
 from cocframes.demo import DemoServer, World
 
@@ -185,6 +186,18 @@ def test_redis_stopped_mid_session_costs_one_warning(server: DemoServer, world: 
         client.session.cache.retry_after = 0.0
         client.get_player(world.player_tags[40])
         assert client.cache_info().entries == 1
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("redis://:pw-1@h:6379/0", "redis://***@h:6379/0"),
+    ("rediss://user:pw-1@h/2", "rediss://***@h/2"),
+    ("redis://:p/w-1@h:6379", "redis://***@h:6379"),
+    ("redis://h:6379/0?password=pw-1", "redis://h:6379/0?***"),
+    (":pw-1@h:6379", "***@h:6379"),
+    ("redis://h:6379/0", "redis://h:6379/0"),
+])
+def test_urls_are_shown_without_credentials(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
 
 
 def test_an_unreachable_redis_raises_cache_errors_outside_the_session() -> None:

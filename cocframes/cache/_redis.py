@@ -23,7 +23,7 @@ import time
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from requests_cache.serializers import pickle_serializer
 
@@ -54,21 +54,24 @@ def is_redis_url(value: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """Return ``url`` with any user name and password replaced by ``***``
-    (``redis://:secret@host:6379/0`` → ``redis://***@host:6379/0``)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<a URL that cannot be parsed>"
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"***@{host}").geturl()
+    """Return ``url`` with what may hold credentials replaced by ``***``: anything before
+    the host (``redis://:secret@host:6379/0`` → ``redis://***@host:6379/0``) and the query
+    (where redis-py also reads a ``password``)."""
+    shown = url
+    if "@" in shown:
+        head, _, host = shown.rpartition("@")
+        scheme = head.split("://", 1)[0] + "://" if "://" in head else ""
+        shown = f"{scheme}***@{host}"
+    if "?" in shown:
+        shown = shown.split("?", 1)[0] + "?***"
+    return shown
 
 
 def _password(url: str) -> str | None:
+    """The password ``url`` gives Redis (before the host or in the query), if any."""
     try:
-        password = urlsplit(url).password
+        parts = urlsplit(url)
+        password = parts.password or parse_qs(parts.query).get("password", [None])[0]
     except ValueError:
         return None
     return unquote(password) if password else None
@@ -175,7 +178,7 @@ class RedisCache(CocframesCache):
 
     def __init__(self, url: str, *, namespace: str = DEFAULT_NAMESPACE,
                  keep_expired: int = KEEP_EXPIRED, retry_after: float = 30.0,
-                 connect_timeout: float = 2.0, timeout: float = 5.0, **kwargs: Any):
+                 connect_timeout: float = 2.0, timeout: float = 5.0):
         if not isinstance(url, str) or not is_redis_url(url):
             raise ValueError(f"not a redis:// or rediss:// URL: {redact_url(str(url))!r}")
         self.namespace = check_namespace(namespace)
