@@ -144,7 +144,13 @@ class Client(OperationMethods):
         base_url: another server, e.g. the demo server on 127.0.0.1; defaults to
             ``$COCFRAMES_BASE_URL`` or the official API.
         cache_dir: directory of the cache file; defaults to ``$COCFRAMES_CACHE`` or the user
-            cache directory. ``cache=False`` keeps the cache in memory only.
+            cache directory.
+        cache: ``True`` (default) for the cache file, or the Redis server named by
+            ``$COCFRAMES_CACHE_URL`` when it is set; ``False`` keeps the cache in memory
+            only; a ``redis://`` or ``rediss://`` URL (``"redis://:password@host:6379/0"``)
+            caches in that Redis, shared by every process and machine using it (keys under
+            ``cocframes:``; see :class:`cocframes.cache.RedisCache`). A Redis that is down
+            costs one :class:`~cocframes.cache.CacheWarning`, never a failed request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMissError`.
         rate: requests per second per token; the polite default is 10 for the API and a
             server, and 1000 for the in-process demo world, which has no limit to respect.
@@ -187,7 +193,8 @@ class Client(OperationMethods):
             token that cannot be sent in a header (the message shows no part of it), or a
             ``source_address`` this machine does not have.
         ValueError: a ``source_address`` (or ``$COCFRAMES_SOURCE_ADDRESS``) that is not an
-            IP address; like the errors above, raised before any request.
+            IP address, or a ``cache`` (or ``$COCFRAMES_CACHE_URL``) string that is not a
+            Redis URL; like the errors above, raised before any request.
     """
 
     def __init__(
@@ -197,7 +204,7 @@ class Client(OperationMethods):
         demo: bool = False,
         base_url: str | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
-        cache: bool = True,
+        cache: bool | str = True,
         offline: bool = False,
         rate: float | None = None,
         burst: int = 9,
@@ -215,6 +222,7 @@ class Client(OperationMethods):
         source_address: str | None = None,
         revoke_keys: bool = True,
     ) -> None:
+        cache = _cache.cache_setting(cache)  # a bad setting is refused before any request
         self._source_address = _source_address(source_address)
         self._portal_session: requests.Session | None = None
         source = "token="
@@ -256,9 +264,8 @@ class Client(OperationMethods):
         self.progress = progress
         if rate is None:
             rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
-        cache_path = (_cache.default_cache_path(cache_dir, demo=demo and base_url is None)
-                      if cache else None)
-        self.session = _cache.new_session(cache_path)
+        self.session = _cache.new_session(
+            _cache.open_cache(cache, cache_dir, demo=demo and base_url is None))
         if self._source_address is not None:
             bind_source_address(self.session, self._source_address)
         self.session.headers["Accept"] = "application/json"

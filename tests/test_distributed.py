@@ -193,6 +193,25 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(dask_client, local
     dask_client.wait_for_workers(3, timeout=60)
 
 
+def test_a_redis_cache_is_shared_by_every_worker(dask_client, server, world):
+    from _redis import running_redis
+
+    tags = world.player_tags[400:440]
+    with running_redis() as redis_server:
+        first = cfd.collect("players", tags, client=dask_client, partition_size=5,
+                            progress=False, cache=redis_server.url, rate=RATE)
+        expected = first.compute().reset_index(drop=True)
+        stored = list(redis_server.connection().scan_iter("cocframes:*"))
+        assert len(stored) == len(tags)
+        before = server.stats()["requests"]
+        # Other options make a new client on every worker: nothing comes from a worker's
+        # memory, every answer from Redis, wherever its tag was fetched the first time.
+        second = cfd.collect("players", tags, client=dask_client, partition_size=5,
+                             progress=False, cache=redis_server.url, rate=RATE - 1)
+        _same_rows(second, expected)
+        assert server.stats()["requests"] == before
+
+
 # ------------------------------------------------------------------ workers as callers
 @pytest.fixture(scope="module")
 def callers_server(world: World):
