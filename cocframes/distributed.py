@@ -50,6 +50,7 @@ from cocframes._bulk_frames import (
     warn_failures,
 )
 from cocframes._frame_common import failures_note
+from cocframes.cache import redact_url
 from cocframes.checks import count, tag_strings
 
 if TYPE_CHECKING:
@@ -154,6 +155,12 @@ def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(
             f"collect() does not take {', '.join(secret)}: secrets never enter the task graph. "
             "Set COC_API_TOKEN, or COC_EMAIL and COC_PASSWORD, in each worker's environment.")
+    cache = options.get("cache")
+    if isinstance(cache, str) and redact_url(cache) != cache:
+        raise ValueError(
+            "collect() does not take a cache URL holding credentials: secrets never enter the "
+            "task graph. Set COCFRAMES_CACHE_URL in each worker's environment and pass "
+            "cache=True.")
     fixed = sorted(set(_WORKER_OPTIONS).intersection(options))
     if fixed:
         raise ValueError(f"collect() sets {', '.join(fixed)} itself on the workers")

@@ -153,6 +153,8 @@ def test_progress_counts_partitions(dask_client, world, capsys):
     (("players", [7]), TypeError, "must be a string"),
     (("players", ["#2PP"], {"partition_size": 0}), ValueError, "partition_size"),
     (("players", ["#2PP"], {"email": "a@b.c"}), ValueError, "secrets"),
+    (("players", ["#2PP"], {"cache": "redis://:pw@127.0.0.1:1/0"}), ValueError,
+     "COCFRAMES_CACHE_URL"),
     (("players", ["#2PP"], {"progress_bar": 1}), TypeError, "progress_bar"),
 ])
 def test_bad_input_is_refused_before_any_task(dask_client, args, error, match):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from ._errors import CacheError, CacheReadError, CacheWarning, CacheWriteError
 from ._keys import key_for
-from ._redis import RedisCache
+from ._redis import RedisCache, redact_url
 from ._session import (
     CACHE_ENV_VAR,
     CACHE_FILE_NAME,
@@ -63,5 +63,6 @@ __all__ = [
     "key_for",
     "new_session",
     "open_cache",
+    "redact_url",
     "resolve_cache_dir",
 ]
