@@ -56,7 +56,7 @@ def demo_cluster(server: DemoServer, n_workers: int = 3, *, threads_per_worker: 
         "nthreads": threads_per_worker, "env": worker_environment(server, i, env)}}
         for i in range(n_workers)}
     scheduler = {"cls": Scheduler,
-                 "options": {"dashboard_address": ":0" if dashboard else None}}
+                 "options": {"dashboard": dashboard, "dashboard_address": ":0"}}
     # Dask's INFO lines (workers starting and closing) would bury a notebook cell's output.
     return SpecCluster(workers=workers, scheduler=scheduler, name="cocframes-demo",
                        silence_logs=logging.WARNING)
