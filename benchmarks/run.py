@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import frames_bench, history_bench, peers, startup
+from benchmarks import distributed_bench, frames_bench, history_bench, peers, startup
 from benchmarks._pipes import readline_within
 from benchmarks.workloads import bulk_profiles, roster
 
@@ -46,10 +46,11 @@ class Sizes:
     frame_reps: int = 5
     import_reps: int = 7
     history_days: float = 28.0  # W7: one season of the demo world
+    w8_profiles: int = 600  # W8: players collected on Dask
 
 
 QUICK = Sizes(reps=1, warm_reps=2, w2=30, ranking_rows=2_000, profiles=30, frame_reps=1,
-              import_reps=2, history_days=0.25)
+              import_reps=2, history_days=0.25, w8_profiles=60)
 
 
 # --------------------------------------------------------------------------- the server
@@ -395,6 +396,7 @@ def table(results: dict[str, Any], sizes: Sizes, quick: bool) -> tuple[list[Row]
         rows.append(Row("W6 unlimited (W1, no server limit, rate 1000/s)",
                         _fmt_run(w6) + " (no peers to compare)", ">= 3x faster peer", "-"))
     rows += _w7_rows(r["w7"], quick)
+    rows += _w8_rows(r["w8"], quick)
     peer_results = r.get("peers") or {}
     for name, p in peer_results.items():
         if "error" in p:
@@ -450,6 +452,22 @@ def _w7_rows(w7: dict[str, Any], quick: bool) -> list[Row]:
         Row(f"{what}: processing", f"{w7['processing_seconds']:.0f} s for all passes (the "
             f"demo world's own time to answer and live, apart: {w7['world_seconds']:.0f} s)",
             "< 120 s", _verdict(w7["processing_seconds"] < 120, True, quick)),
+    ]
+
+
+def _w8_rows(w8: dict[str, Any], quick: bool) -> list[Row]:
+    """The W8 rows: player profiles collected on a Dask cluster of 1 and of 3 workers."""
+    if "skipped" in w8:
+        return [Row("W8 distributed", f"skipped: {w8['skipped']}", "", "SKIP")]
+    what = (f"W8 Dask, {w8['profiles']} profiles, {w8['rate']:g} req/s per key, "
+            "one key per worker")
+    return [
+        Row(f"{what}: 3 workers vs 1", f"{w8['speedup']:.2f}x ({w8['seconds_1']:.1f} s with "
+            f"1 worker, {w8['seconds_3']:.1f} s with 3; {w8['keys']} keys made)", ">= 2.7x",
+            _verdict(w8["speedup"] >= 2.7, True, quick)),
+        Row(f"{what}: 3 workers vs the floor", f"{w8['over_floor']:.2f}x the rate-limit floor "
+            f"of 3 keys, {w8['floor_3']:.1f} s", "<= 1.1x",
+            _verdict(w8["over_floor"] <= 1.1, True, quick)),
     ]
 
 
@@ -519,6 +537,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.results["w5"] = startup.run(sizes.import_reps)
     print(f"W7 history ({sizes.history_days:g} days of the demo world) ...", flush=True)
     bench.results["w7"] = history_bench.run(sizes.history_days)
+    print(f"W8 Dask ({sizes.w8_profiles} profiles, 1 and 3 workers) ...", flush=True)
+    bench.results["w8"] = distributed_bench.run_or_skip(sizes.w8_profiles)
     rows, correct = table(bench.results, sizes, args.quick)
     versions = bench.results.get("peer_versions")
     header = (f"cocframes benchmark{' (--quick: tiny sizes, timings not judged)' * args.quick}"

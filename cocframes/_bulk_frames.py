@@ -1,4 +1,5 @@
-"""The bulk frames: player profiles, units and achievements of many players at once.
+"""The bulk frames: player profiles, units and achievements of many players, and clan
+profiles, at once (and the members of many clans, for :mod:`cocframes.distributed`).
 
 Tags are checked before any request, normalised, and each distinct player is fetched once
 (concurrently, under the throttle). Failures are counted per input: ``n of N tags given
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,16 +24,61 @@ from cocframes.frames._columns import documented
 from cocframes.tags import normalize_tag
 
 
-@dataclass
-class _Profiles:
-    """Profiles fetched for a bulk frame.
+@dataclass(frozen=True)
+class BulkKind:
+    """One kind of bulk frame: the operation fetched once per distinct tag, and the builder.
 
     Attributes:
-        fetched: one answer per distinct player that answered, in first-seen order.
+        name: the frame's name (``"players"``).
+        operation: the operation fetched per tag (``"getPlayer"``).
+        param: its tag parameter (``"playerTag"``).
+        noun: the progress bar's name: the frame asked for (``"units"``), not the endpoint.
+        builder: ``module.function`` of :mod:`cocframes.frames` that builds the frame from
+            the answers' payloads (a list; for ``members``, clan tag → payload).
+    """
+
+    name: str
+    operation: str
+    param: str
+    noun: str
+    builder: str
+
+    def build(self, answers: Mapping[str, Fetched]) -> Any:
+        """Return the frame of ``answers`` (normalised tag → its answer), with provenance."""
+        import importlib
+
+        module, function = self.builder.rsplit(".", 1)
+        build = getattr(importlib.import_module(f"cocframes.frames.{module}"), function)
+        if self.name == "members":
+            df = build({tag: f.payload for tag, f in answers.items()})
+        else:
+            df = build([f.payload for f in answers.values()])
+        return provenance(df, list(answers.values()), self.operation)
+
+
+#: The bulk frames by name: what :func:`fetch_bulk` and :mod:`cocframes.distributed` collect.
+BULK_KINDS = {kind.name: kind for kind in (
+    BulkKind("players", "getPlayer", "playerTag", "players", "players.build_players"),
+    BulkKind("units", "getPlayer", "playerTag", "units", "players.build_units"),
+    BulkKind("achievements", "getPlayer", "playerTag", "achievements",
+             "players.build_achievements"),
+    BulkKind("clans", "getClan", "clanTag", "clans", "rankings.build_clan_search"),
+    BulkKind("members", "getClanMembers", "clanTag", "clan members",
+             "players.build_clan_members"),
+)}
+
+
+@dataclass
+class _Answers:
+    """Answers fetched for a bulk frame.
+
+    Attributes:
+        fetched: normalised tag → its answer, for each distinct tag that answered, in
+            first-seen order.
         failures: the tag as given → its error, for every tag given that failed.
     """
 
-    fetched: list[Fetched]
+    fetched: dict[str, Fetched]
     failures: dict[str, Exception]
 
 
@@ -51,64 +97,81 @@ def _given_tags(tags: Any, clan: str | None, client: Client) -> tuple[list[str],
     return [m["tag"] for m in client.paginate("getClanMembers", clanTag=clan)], "clan members"
 
 
-def _fetch_profiles(tags: Any, clan: str | None, client: Client, progress: bool | None,
-                    description: str) -> _Profiles:
-    """Fetch the profile of every distinct player of ``tags`` (or of every member of
-    ``clan``) once, under a progress bar called ``description``; warn about the tags that
+def canonical_tags(given: Sequence[str]) -> tuple[dict[str, str], dict[str, Exception]]:
+    """Return tag as given → normalised tag for the valid ones, and tag as given → its
+    ``ValueError`` for the others (not a tag: a failure of that input, like a 404)."""
+    canonical: dict[str, str] = {}
+    failures: dict[str, Exception] = {}
+    for typed in given:
+        try:
+            canonical[typed] = normalize_tag(typed)
+        except ValueError as exc:
+            failures[typed] = exc
+    return canonical, failures
+
+
+def fetch_bulk(kind: BulkKind, given: Sequence[str], client: Client, progress: bool | None,
+               ) -> _Answers:
+    """Fetch ``kind.operation`` once for every distinct valid tag of ``given`` (concurrently,
+    under the throttle); return the answers and the failures per tag as given."""
+    canonical, failures = canonical_tags(given)
+    distinct = list(dict.fromkeys(canonical.values()))
+    result = client.many(functools.partial(client.call_with, kind.operation, kind.param),
+                         distinct, progress=progress, description=kind.noun)
+    failures.update((typed, result.failures[tag]) for typed, tag in canonical.items()
+                    if tag in result.failures)
+    fetched = {tag: answer for tag, answer, error
+               in zip(result.items, result.results, result.errors, strict=True)
+               if error is None and answer is not None}
+    return _Answers(fetched, failures)
+
+
+def first_failure(failures: dict[str, Exception], given: Sequence[str]) -> Exception:
+    """Return the error to raise when every tag of ``given`` failed: the first real one (a
+    :class:`~cocframes.errors.RetryBudgetError` only says that others failed first)."""
+    failed = [typed for typed in given if typed in failures]
+    return next((failures[t] for t in failed if not isinstance(failures[t], RetryBudgetError)),
+                failures[failed[0]])
+
+
+def _bulk_frame(kind: BulkKind, tags: Any, clan: str | None, client: Client | None,
+                progress: bool | None) -> Any:
+    """Return ``kind``'s frame of ``tags`` (or of ``clan``'s members): failures per tag as
+    given in ``df.attrs["failures"]`` with a warning; the first failure raised when every tag
     failed.
 
     Raises:
         ValueError / TypeError: see :func:`_given_tags`.
-        ApiError / ValueError: the first tag's failure (the first one not caused by the
-            others, see :class:`~cocframes.errors.RetryBudgetError`), when no tag given
-            succeeded.
     """
+    client = client_or_default(client)
     given, called = _given_tags(tags, clan, client)
-    failures: dict[str, Exception] = {}
-    canonical: dict[str, str] = {}  # tag as given → normalised
-    for typed in given:
-        try:
-            canonical[typed] = normalize_tag(typed)
-        except ValueError as exc:  # not a tag: a failure of this input, like a 404
-            failures[typed] = exc
-    distinct = list(dict.fromkeys(canonical.values()))
-    result = client.many(functools.partial(client.call_with, "getPlayer", "playerTag"),
-                         distinct, progress=progress, description=description)
-    failures.update((typed, result.failures[tag]) for typed, tag in canonical.items()
-                    if tag in result.failures)
-    failed = [typed for typed in given if typed in failures]
+    answers = fetch_bulk(kind, given, client, progress)
+    failed = [typed for typed in given if typed in answers.failures]
     if given and len(failed) == len(given):
-        # The first real failure: a RetryBudgetError only says that others failed first.
-        raise next((failures[t] for t in failed if not isinstance(failures[t], RetryBudgetError)),
-                   failures[failed[0]])
+        raise first_failure(answers.failures, given)
     if failed:
-        _warn_failures(failed, len(given), called, failures)
-    return _Profiles(result.succeeded, failures)
+        warn_failures(failed, len(given), called, answers.failures)
+    df = kind.build(answers.fetched)
+    df.attrs["failures"] = failures_note(answers.failures)
+    return df
 
 
-def _warn_failures(failed: list[str], given: int, called: str,
-                   failures: dict[str, Exception]) -> None:
-    """Warn that ``failed`` (one entry per input) of ``given`` inputs could not be fetched."""
+def warn_failures(failed: list[str], given: int, called: str,
+                  failures: dict[str, Any]) -> None:
+    """Warn that ``failed`` (one entry per input) of ``given`` inputs could not be fetched;
+    ``failures`` maps each to its error or its ``failures_note`` entry."""
     shown = list(dict.fromkeys(failed))
     warnings.warn(
         f"{len(failed)} of {given} {called} could not be fetched: "
-        + ", ".join(f"{t} ({getattr(failures[t], 'reason', type(failures[t]).__name__)})"
-                    for t in shown[:5])
+        + ", ".join(f"{t} ({_reason(failures[t])})" for t in shown[:5])
         + (" ..." if len(shown) > 5 else "")
         + "; see df.attrs['failures']", stacklevel=5)
 
 
-def _profile_frame(builder_name: str, tags: Any, clan: str | None, client: Client | None,
-                   progress: bool | None) -> Any:
-    from cocframes.frames import players as frames
-
-    # the bar is named after the frame the user asked for ("units"), not the endpoint
-    profiles = _fetch_profiles(tags, clan, client_or_default(client), progress,
-                               builder_name.removeprefix("build_"))
-    df = getattr(frames, builder_name)([f.payload for f in profiles.fetched])
-    provenance(df, profiles.fetched, "getPlayer")
-    df.attrs["failures"] = failures_note(profiles.failures)
-    return df
+def _reason(failure: Any) -> str:
+    if isinstance(failure, dict):
+        return str(failure.get("reason"))
+    return getattr(failure, "reason", type(failure).__name__)
 
 
 @documented(specs.PLAYERS)
@@ -122,7 +185,7 @@ def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
     listed in ``df.attrs["failures"]`` under the tag as given, with a warning counting the
     tags given; when no tag succeeds, the first failure is raised. A tag that is not a string
     raises ``TypeError`` before any request."""
-    return _profile_frame("build_players", tags, clan, client, progress)
+    return _bulk_frame(BULK_KINDS["players"], tags, clan, client, progress)
 
 
 @documented(specs.UNITS)
@@ -131,7 +194,7 @@ def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
     """Return one row per player × unit (troops, heroes, spells, equipment, pets, siege
     machines), for ``tags`` or every member of ``clan``; duplicates and failures as in
     :func:`players`."""
-    return _profile_frame("build_units", tags, clan, client, progress)
+    return _bulk_frame(BULK_KINDS["units"], tags, clan, client, progress)
 
 
 @documented(specs.ACHIEVEMENTS)
@@ -139,4 +202,12 @@ def achievements(tags: str | Sequence[str] | None = None, *, clan: str | None = 
                  client: Client | None = None, progress: bool | None = None) -> Any:
     """Return one row per player × achievement; duplicates and failures as in
     :func:`players`."""
-    return _profile_frame("build_achievements", tags, clan, client, progress)
+    return _bulk_frame(BULK_KINDS["achievements"], tags, clan, client, progress)
+
+
+@documented(specs.CLAN_SEARCH)
+def clans(tags: str | Sequence[str], *, client: Client | None = None,
+          progress: bool | None = None) -> Any:
+    """Return one row per clan profile of ``tags``, fetched concurrently (the columns of
+    :func:`search_clans`); duplicates and failures as in :func:`players`."""
+    return _bulk_frame(BULK_KINDS["clans"], tags, None, client, progress)

@@ -19,7 +19,7 @@ import threading
 import types
 from typing import Any
 
-from cocframes._bulk_frames import achievements, players, units
+from cocframes._bulk_frames import achievements, clans, players, units
 from cocframes._clan_frames import (
     RaidFrames,
     battle_log,
@@ -139,7 +139,8 @@ def login(
 
 __all__ = [
     "LEGEND_LEAGUE_ID", "CallableDemoModule", "CwlFrames", "RaidFrames", "WarFrames",
-    "achievements", "battle_log", "connect", "cwl", "get_client", "labels", "league_history",
+    "achievements", "battle_log", "clans", "connect", "cwl", "get_client", "labels",
+    "league_history",
     "leagues", "legend_rankings", "locations", "login", "members", "participation", "players",
     "raids", "rankings", "search_clans", "set_client", "units", "use_demo", "war",
     "war_attacks", "war_log", "war_members",

@@ -10,10 +10,15 @@ live in :mod:`cocframes.methods`.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import requests
+from requests.adapters import HTTPAdapter
 
 from cocframes import cache as _cache
 from cocframes.answers import Fetched, StaleDataWarning
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
 OFFICIAL_BASE_URL = "https://api.clashofclans.com/v1"
 TOKEN_ENV_VAR = "COC_API_TOKEN"
 BASE_URL_ENV_VAR = "COCFRAMES_BASE_URL"
+SOURCE_ADDRESS_ENV_VAR = "COCFRAMES_SOURCE_ADDRESS"
 DEMO_TOKEN = "demo"
 DEFAULT_RATE = 10.0
 DEMO_RATE = 1000.0
@@ -61,6 +67,73 @@ def _parse_tokens(token: str | Sequence[str] | None) -> list[str]:
             if not isinstance(p, str) or p.strip()]
 
 
+def _source_address(value: str | None) -> str | None:
+    """Return the local IP address the client's connections leave from: ``value``, else
+    ``$COCFRAMES_SOURCE_ADDRESS`` when set and not blank, else ``None`` (the system's choice).
+
+    Raises:
+        ValueError: the value is not an IP address (naming the option or the variable).
+        ConfigurationError: it is not an address of this machine.
+    """
+    source = "source_address"
+    if value is None:
+        value, source = (os.environ.get(SOURCE_ADDRESS_ENV_VAR) or "").strip(), \
+            f"${SOURCE_ADDRESS_ENV_VAR}"
+        if not value:
+            return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError(f"{source} must be an IP address of this machine, such as "
+                         f"'192.0.2.10', not {value!r}") from None
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((str(address), 0))
+    except OSError as exc:
+        raise ConfigurationError(f"{source} {address} is not an address of this machine "
+                                 f"({exc.strerror or type(exc).__name__})") from None
+    return str(address)
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """A requests transport adapter whose connections all leave from one local IP address
+    (``source_address``; the port is the system's choice)."""
+
+    __attrs__: ClassVar[list[str]] = [*HTTPAdapter.__attrs__, "source_address"]
+
+    def __init__(self, source_address: str, **settings: Any) -> None:
+        self.source_address = source_address
+        super().__init__(**settings)
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        pool_kwargs["source_address"] = (self.source_address, 0)
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        proxy_kwargs["source_address"] = (self.source_address, 0)
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+
+def bind_source_address(session: requests.Session, address: str) -> requests.Session:
+    """Mount :class:`SourceAddressAdapter` on ``http://`` and ``https://`` of ``session``,
+    with the retry and pool settings of the adapters it replaces, and return the session.
+    Adapters mounted on longer prefixes (the in-process demo world's) are left alone."""
+    for prefix in ("http://", "https://"):
+        old = session.adapters.get(prefix)
+        settings: dict[str, Any] = {}
+        if isinstance(old, HTTPAdapter):
+            settings = {"pool_connections": old._pool_connections,
+                        "pool_maxsize": old._pool_maxsize, "max_retries": old.max_retries,
+                        "pool_block": old._pool_block}
+            old.close()
+        session.mount(prefix, SourceAddressAdapter(address, **settings))
+    return session
+
+
 class Client(OperationMethods):
     """A synchronous Clash of Clans API client with a persistent SQLite cache.
 
@@ -71,7 +144,13 @@ class Client(OperationMethods):
         base_url: another server, e.g. the demo server on 127.0.0.1; defaults to
             ``$COCFRAMES_BASE_URL`` or the official API.
         cache_dir: directory of the cache file; defaults to ``$COCFRAMES_CACHE`` or the user
-            cache directory. ``cache=False`` keeps the cache in memory only.
+            cache directory.
+        cache: ``True`` (default) for the cache file, or the Redis server named by
+            ``$COCFRAMES_CACHE_URL`` when it is set; ``False`` keeps the cache in memory
+            only; a ``redis://`` or ``rediss://`` URL (``"redis://:password@host:6379/0"``)
+            caches in that Redis, shared by every process and machine using it (keys under
+            ``cocframes:``; see :class:`cocframes.cache.RedisCache`). A Redis that is down
+            costs one :class:`~cocframes.cache.CacheWarning`, never a failed request.
         offline: answer only from the cache; a miss raises :class:`OfflineCacheMissError`.
         rate: requests per second per token; the polite default is 10 for the API and a
             server, and 1000 for the in-process demo world, which has no limit to respect.
@@ -97,10 +176,25 @@ class Client(OperationMethods):
             data directory, or a :class:`~cocframes.keys.KeyStore`.
         world: the :class:`~cocframes.demo.World` a demo client answers from (default: a new
             ``World()``); see :meth:`advance`.
+        source_address: the local IP address every connection of this client leaves from,
+            to the API and to the developer portal alike (default:
+            ``$COCFRAMES_SOURCE_ADDRESS`` when set, else the system's choice). On a machine
+            with several public IPs, run one client per IP, each with its own keys: with
+            email and password, its keys are bound to the IP the portal sees. The in-process
+            demo world (``demo=True``) opens no connection and is unaffected.
+        revoke_keys: with email and password, when the account's 10 keys are full, revoke
+            keys of ``key_name`` bound to other IPs (the default, for one user whose IP
+            changes). ``False`` when several machines or workers with their own IPs share
+            the account: no key is ever revoked, and a full account raises
+            :class:`~cocframes.keys.KeyLimitError` instead.
 
     Raises:
-        ConfigurationError: no token and no credentials (outside demo and offline mode), or
-            a token that cannot be sent in a header (the message shows no part of it).
+        ConfigurationError: no token and no credentials (outside demo and offline mode), a
+            token that cannot be sent in a header (the message shows no part of it), or a
+            ``source_address`` this machine does not have.
+        ValueError: a ``source_address`` (or ``$COCFRAMES_SOURCE_ADDRESS``) that is not an
+            IP address, or a ``cache`` (or ``$COCFRAMES_CACHE_URL``) string that is not a
+            Redis URL; like the errors above, raised before any request.
     """
 
     def __init__(
@@ -110,7 +204,7 @@ class Client(OperationMethods):
         demo: bool = False,
         base_url: str | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
-        cache: bool = True,
+        cache: bool | str = True,
         offline: bool = False,
         rate: float | None = None,
         burst: int = 9,
@@ -125,7 +219,12 @@ class Client(OperationMethods):
         portal_url: str | None = None,
         key_store: KeyStore | bool | None = None,
         world: World | None = None,
+        source_address: str | None = None,
+        revoke_keys: bool = True,
     ) -> None:
+        cache = _cache.cache_setting(cache)  # a bad setting is refused before any request
+        self._source_address = _source_address(source_address)
+        self._portal_session: requests.Session | None = None
         source = "token="
         if token is None and email is None and password is None:
             token, source = os.environ.get(TOKEN_ENV_VAR), f"${TOKEN_ENV_VAR}"
@@ -135,9 +234,13 @@ class Client(OperationMethods):
         key_manager: KeyManager | None = None
         if not tokens and (email or password):
             store = KeyStore() if key_store is True else (key_store or None)
+            if self._source_address is not None:
+                self._portal_session = bind_source_address(requests.Session(),
+                                                           self._source_address)
             key_manager = KeyManager(
                 email or "", password or "", key_count=key_count, key_name=key_name,
-                portal_url=portal_url, store=store, timeout=timeout)
+                portal_url=portal_url, store=store, session=self._portal_session,
+                timeout=timeout, revoke_other_ips=revoke_keys)
             tokens = check_tokens(key_manager.tokens(), "the developer portal")
         self.demo = demo
         if demo:
@@ -161,9 +264,10 @@ class Client(OperationMethods):
         self.progress = progress
         if rate is None:
             rate = DEMO_RATE if demo and base_url is None else DEFAULT_RATE
-        cache_path = (_cache.default_cache_path(cache_dir, demo=demo and base_url is None)
-                      if cache else None)
-        self.session = _cache.new_session(cache_path)
+        self.session = _cache.new_session(
+            _cache.open_cache(cache, cache_dir, demo=demo and base_url is None))
+        if self._source_address is not None:
+            bind_source_address(self.session, self._source_address)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "cocframes (+https://pypi.org/project/cocframes)"
         self._world: World | None = None
@@ -185,8 +289,10 @@ class Client(OperationMethods):
 
     def __repr__(self) -> str:
         mode = "demo" if self.demo else ("offline" if self.offline else "live")
+        source = (f", source_address={self._source_address!r}"
+                  if self._source_address is not None else "")
         return (f"Client({mode}, base_url={self.base_url!r}, keys={self.keys_count}, "
-                f"rate={self._keys.rate}/s/key)")
+                f"rate={self._keys.rate}/s/key{source})")
 
     # ----------------------------------------------------------------- settings
     @property
@@ -196,6 +302,12 @@ class Client(OperationMethods):
     @property
     def _key_manager(self) -> KeyManager | None:
         return self._sender.key_manager
+
+    @property
+    def source_address(self) -> str | None:
+        """The local IP address this client's connections leave from (``None``: the
+        system's choice)."""
+        return self._source_address
 
     @property
     def keys_count(self) -> int:
@@ -421,6 +533,8 @@ class Client(OperationMethods):
         """Close the HTTP session, its cache connections and the bulk fetches' threads."""
         self._bulk.close()
         self.session.close()
+        if self._portal_session is not None:
+            self._portal_session.close()
 
     def __enter__(self) -> Client:
         return self

@@ -3,7 +3,9 @@
 API keys only work from the IP addresses they were created for. :class:`KeyManager` logs in to
 the developer portal, reads the caller's IP from the login answer, reuses keys of its own name
 bound to that IP, creates the missing ones, and (only when the account's 10-key limit is full)
-revokes keys of its own name bound to other IPs. It never touches keys of other names.
+revokes keys of its own name bound to other IPs. It never touches keys of other names. With
+``revoke_other_ips=False`` (several machines or workers sharing one account, each with its own
+IP) it revokes nothing at all and raises :class:`KeyLimitError` instead.
 
 When the IP changes mid-session, :meth:`KeyManager.refresh` re-runs that once, however many
 threads noticed. Tokens may be kept in a :class:`KeyStore` (a 0600 JSON file) so that the next
@@ -55,7 +57,8 @@ class PortalUnavailableError(PortalError):
 
 
 class KeyLimitError(PortalError):
-    """The account's 10 keys are all in use by keys cocframes may not revoke."""
+    """The account's 10 keys are all in use by keys cocframes may not revoke (keys of other
+    names, or with ``revoke_other_ips=False`` any key bound to another IP)."""
 
 
 class IpDetectionError(PortalError):
@@ -223,6 +226,10 @@ class KeyManager:
         store: where to keep tokens between runs (``None``: nowhere).
         session: the HTTP session for portal calls (never a caching one).
         timeout: seconds to wait for the portal.
+        revoke_other_ips: when the account's 10 keys are full, revoke keys of this name bound
+            to other IPs (``True``, for one user whose IP changes), or never revoke any key
+            and raise :class:`KeyLimitError` (``False``, for workers with their own IPs
+            sharing one account, whose keys are all in use).
     """
 
     def __init__(
@@ -236,6 +243,7 @@ class KeyManager:
         store: KeyStore | None = None,
         session: requests.Session | None = None,
         timeout: float = 10.0,
+        revoke_other_ips: bool = True,
     ) -> None:
         if not email or not password:
             raise ValueError("both an email and a password are needed to log in")
@@ -250,6 +258,7 @@ class KeyManager:
         self.store = store
         self._session = session or requests.Session()
         self.timeout = timeout
+        self.revoke_other_ips = revoke_other_ips
         self._lock = threading.Lock()
         self._tokens: list[str] = []
         self.ip: str | None = None
@@ -307,6 +316,8 @@ class KeyManager:
         total = len(keys)
         if missing > 0:
             revocable = [k for k in keys if k.name == self.key_name and not k.allows(ip)]
+            if not self.revoke_other_ips and total + missing > KEY_LIMIT and revocable:
+                raise self._kept_keys_error(revocable, missing)
             for _ in range(missing):
                 if total >= KEY_LIMIT:
                     if not revocable:
@@ -331,6 +342,19 @@ class KeyManager:
             f"{self.key_name!r} key for another IP that could be revoked (other keys: "
             f"{', '.join(repr(n) for n in names)}). Revoke a key at "
             "https://developer.clashofclans.com, or use a smaller key_count."
+        )
+
+    def _kept_keys_error(self, kept: list[ApiKey], missing: int) -> KeyLimitError:
+        """Return the error for a full account whose keys of this name bound to other IPs
+        (``kept``) may not be revoked; it names their IPs, never their ids or tokens."""
+        ips = sorted({cidr for k in kept for cidr in k.cidr_ranges})
+        return KeyLimitError(
+            f"the account {self.email} has no room for the {missing} more {self.key_name!r} "
+            f"key(s) this IP needs: {len(kept)} {self.key_name!r} key(s) for other IPs "
+            f"({', '.join(ips)}) exist and were left alone because revoke_keys=False "
+            "(revoke_other_ips=False): they may be in use by other workers. Use fewer keys "
+            "per worker (key_count), another account, or revoke them at "
+            "https://developer.clashofclans.com."
         )
 
     def _post(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -12,9 +12,10 @@ NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 HOME_IP = "203.0.113.10"
 TRAVEL_IP = "198.51.100.77"
 ELSEWHERE_IP = "192.0.2.55"
-# Variables through which a developer's shell could hand cocframes tokens, credentials or URLs.
+# Variables through which a developer's shell could hand cocframes tokens, credentials, URLs
+# or the local address to connect from.
 ENV_VARS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COCFRAMES_PORTAL_URL",
-            "COCFRAMES_BASE_URL")
+            "COCFRAMES_BASE_URL", "COCFRAMES_SOURCE_ADDRESS")
 
 
 def clear_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:

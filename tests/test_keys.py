@@ -110,8 +110,8 @@ def test_ip_is_read_from_the_client_limit_wherever_it_sits(server: DemoServer,
     seen_positions = set()
     original_login = portal._login
 
-    def spy_login(data: object):
-        answer = original_login(data)
+    def spy_login(data: object, peer: str | None = None):
+        answer = original_login(data, peer)
         seen_positions.add(client_limit_position(answer.body["temporaryAPIToken"]))
         return answer
 

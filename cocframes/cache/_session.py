@@ -1,7 +1,8 @@
 """Where the cache lives and the session around it: the cache directory and file
-(``$COCFRAMES_CACHE``, the platform's user cache dir), :func:`new_session` with cocframes'
-requests-cache settings, and the helpers the client calls on that session
-(:func:`find_stored`, :func:`cache_info`, :func:`clear_cache`).
+(``$COCFRAMES_CACHE``, the platform's user cache dir) or a Redis server (``cache=`` a URL,
+``$COCFRAMES_CACHE_URL``), :func:`new_session` with cocframes' requests-cache settings, and
+the helpers the client calls on that session (:func:`find_stored`, :func:`cache_info`,
+:func:`clear_cache`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from requests_cache import CachedResponse, CachedSession
 
 from ._errors import CacheError, CacheWarning
 from ._keys import key_of
+from ._redis import DEFAULT_NAMESPACE, DEMO_NAMESPACE, RedisCache, is_redis_url, redact_url
 from ._storage import CocframesCache, MemoryCache, SafeSQLiteCache
 
 #: Name of the cache file inside the cache directory.
@@ -25,6 +27,10 @@ CACHE_FILE_NAME = "cocframes-http.sqlite"
 DEMO_CACHE_FILE_NAME = "cocframes-demo-http.sqlite"
 #: Environment variable naming the cache directory (GUIDE §3).
 CACHE_ENV_VAR = "COCFRAMES_CACHE"
+#: Environment variable naming a Redis server to cache in when ``cache=True``.
+CACHE_URL_ENV_VAR = "COCFRAMES_CACHE_URL"
+_ACCEPTED = ("True (the cache file), False (in memory only) or a redis:// or rediss:// URL "
+             "such as 'redis://host:6379/0'")
 
 
 def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -50,14 +56,50 @@ def default_cache_path(cache_dir: str | os.PathLike[str] | None = None, *,
     return resolve_cache_dir(cache_dir) / (DEMO_CACHE_FILE_NAME if demo else CACHE_FILE_NAME)
 
 
+def cache_setting(cache: bool | str) -> bool | str:
+    """Return what ``Client(cache=...)`` asks for: ``True`` (the cache file), ``False`` (in
+    memory only) or a Redis URL (``cache`` itself, or ``$COCFRAMES_CACHE_URL`` when
+    ``cache`` is ``True`` and it is set). Makes no connection.
+
+    Raises:
+        ValueError: ``cache`` (or the variable) is a string that is not a Redis URL; the
+            message shows no password.
+    """
+    if isinstance(cache, str):
+        return _checked_url(cache, "cache=")
+    if cache and os.environ.get(CACHE_URL_ENV_VAR):
+        return _checked_url(os.environ[CACHE_URL_ENV_VAR], f"${CACHE_URL_ENV_VAR}")
+    return bool(cache)
+
+
+def _checked_url(url: str, source: str) -> str:
+    if not is_redis_url(url):
+        raise ValueError(f"{source} {redact_url(url)!r} is not a cache setting: "
+                         f"cache= takes {_ACCEPTED}")
+    return url
+
+
+def open_cache(setting: bool | str, cache_dir: str | os.PathLike[str] | None = None, *,
+               demo: bool = False) -> CocframesCache:
+    """Return the cache for a :func:`cache_setting`: a :class:`RedisCache` for a URL, the
+    cache file in ``cache_dir`` for ``True``, a :class:`MemoryCache` for ``False``. With
+    ``demo`` (the in-process demo world), its own file or Redis namespace."""
+    if isinstance(setting, str):
+        return RedisCache(setting, namespace=DEMO_NAMESPACE if demo else DEFAULT_NAMESPACE)
+    if setting:
+        return SafeSQLiteCache(default_cache_path(cache_dir, demo=demo))
+    return MemoryCache()
+
+
 def new_session(
-    cache_path: str | os.PathLike[str] | None, *, fallback_expire: int = 60
+    cache_path: str | os.PathLike[str] | CocframesCache | None, *, fallback_expire: int = 60
 ) -> CachedSession:
     """Return a :class:`requests_cache.CachedSession` on cocframes' cache.
 
     Args:
-        cache_path: the SQLite file (a directory means ``CACHE_FILE_NAME`` inside it), or
-            ``None`` for a private in-memory cache.
+        cache_path: the SQLite file (a directory means ``CACHE_FILE_NAME`` inside it),
+            ``None`` for a private in-memory cache, or a cache (:func:`open_cache`,
+            :class:`RedisCache`).
         fallback_expire: seconds to keep a response that has no ``Cache-Control: max-age``.
 
     Settings: ``Cache-Control`` honoured; only ``200`` answers to ``GET`` are stored; keys
@@ -67,7 +109,9 @@ def new_session(
     fails for good only emits a :class:`CacheWarning`; the request itself still succeeds.
     """
     backend: CocframesCache
-    if cache_path is None:
+    if isinstance(cache_path, CocframesCache):
+        backend = cache_path
+    elif cache_path is None:
         backend = MemoryCache()
     else:
         path = Path(cache_path).expanduser()
@@ -105,8 +149,9 @@ class CacheInfo:
     """What is in a cache and how much room it takes.
 
     Attributes:
-        path: the SQLite file, or ``None`` for an in-memory cache.
-        size_bytes: bytes on disk (file + ``-wal`` + ``-shm``); for memory, of the stored values.
+        path: the SQLite file, or ``None`` for an in-memory or Redis cache.
+        size_bytes: bytes on disk (file + ``-wal`` + ``-shm``); for memory and Redis, of the
+            stored values.
         entries: number of stored responses, expired ones included.
     """
 
@@ -131,7 +176,8 @@ def cache_info(session: CachedSession) -> CacheInfo:
 
 
 def clear_cache(session: CachedSession) -> None:
-    """Delete every cached response and shrink the cache file (``VACUUM`` + WAL truncation).
+    """Delete every cached response and shrink the cache file (``VACUUM`` + WAL truncation);
+    on Redis, every key of the cache's namespace and nothing else.
 
     Raises:
         CacheWriteError: if the file stayed locked by other processes beyond the retry bound.

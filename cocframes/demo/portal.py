@@ -44,6 +44,11 @@ SESSION_COOKIE = "session"
 SESSION_SECONDS = 3600
 TIER = "developer/silver"
 
+#: ``caller_ip`` meaning "the TCP peer address of each request" (see :class:`Portal`).
+PEER = "peer"
+# The caller's IP for ``caller_ip="peer"`` when no peer is known (the in-process adapter).
+_LOCAL_PEER = "127.0.0.1"
+
 _HEADERS = {"Content-Type": "application/json;charset=UTF-8", "X-Cocframes-Demo": "1"}
 _PATHS = ("/api/login", "/api/apikey/list", "/api/apikey/create", "/api/apikey/revoke")
 
@@ -88,7 +93,10 @@ class Portal:
         accounts: email → password; default one account ``demo@cocframes.invalid`` /
             ``demo-password`` (``DEMO_EMAIL`` / ``DEMO_PASSWORD``).
         caller_ip: the IP address the portal and the API see the caller at (see
-            :meth:`set_caller_ip`).
+            :meth:`set_caller_ip`), or ``"peer"``: each request's TCP peer address, as
+            :class:`~cocframes.demo.DemoServer` passes it (``127.0.0.1`` when none is given,
+            as with the in-process adapter). Clients bound to 127.0.0.2, 127.0.0.3, ... are
+            then different callers with different IPs.
         seed: makes ids, session cookies, key tokens and the order of the JWT ``limits``
             entries reproducible.
         now: fixed time for ``iat``/``exp`` claims (fully reproducible tokens); default: the
@@ -111,7 +119,7 @@ class Portal:
         self._serial = 0
         self._stats = {"login": 0, "failed_login": 0, "list": 0, "create": 0, "revoke": 0,
                        "forbidden": 0, "errors": 0}
-        self.caller_ip = str(ipaddress.ip_address(caller_ip))
+        self.caller_ip = _caller_ip(caller_ip)
         if accounts is None:
             accounts = {DEMO_EMAIL: DEMO_PASSWORD}
         for email, password in accounts.items():
@@ -140,8 +148,9 @@ class Portal:
                     for k in keys]
 
     def set_caller_ip(self, ip: str) -> None:
-        """Change the IP the caller is seen at, by the portal and by the API."""
-        address = str(ipaddress.ip_address(ip))
+        """Change the IP the caller is seen at, by the portal and by the API (``"peer"``: each
+        request's peer address)."""
+        address = _caller_ip(ip)
         with self._lock:
             self.caller_ip = address
 
@@ -164,8 +173,9 @@ class Portal:
             return [self._public(k) for k in self._accounts[email.lower()].keys]
 
     # ------------------------------------------------------------------ the API's side
-    def check_api_token(self, token: str) -> tuple[int, dict] | None:
-        """Decide whether the API accepts ``token`` from the current caller IP.
+    def check_api_token(self, token: str, peer: str | None = None) -> tuple[int, dict] | None:
+        """Decide whether the API accepts ``token`` from the caller's IP (``peer``, the
+        request's peer address, is that IP when ``caller_ip="peer"``).
 
         Returns ``None`` when it is a live key whose ``cidrRanges`` contain the caller's IP,
         ``(403, {"reason": "accessDenied.invalidIp", ...})`` for a live key bound to other
@@ -174,7 +184,7 @@ class Portal:
         """
         with self._lock:
             key = self._tokens.get(token)
-            ip = self.caller_ip
+            ip = self._caller(peer)
         if key is None:
             return 403, {"reason": "accessDenied", "message": "Invalid authorization"}
         if _allows(key["cidrRanges"], ip):
@@ -185,8 +195,9 @@ class Portal:
 
     # ------------------------------------------------------------------ the portal's side
     def handle(self, method: str, path: str, body: bytes | None,
-               cookie_header: str | None) -> DemoResponse:
-        """Answer one portal request; ``path`` is e.g. ``"/api/apikey/list"``."""
+               cookie_header: str | None, peer: str | None = None) -> DemoResponse:
+        """Answer one portal request; ``path`` is e.g. ``"/api/apikey/list"``, ``peer`` the
+        request's peer address (the caller's IP when ``caller_ip="peer"``)."""
         path = path.split("?", 1)[0].rstrip("/")
         if method.upper() != "POST" or path not in _PATHS:
             return _error(404, "notFound", f"Invalid path or method: {method} {path}")
@@ -197,7 +208,7 @@ class Portal:
         endpoint = path[len("/api/"):]
         with self._lock:
             if endpoint == "login":
-                return self._login(data)
+                return self._login(data, peer)
             self._stats[endpoint.split("/")[1]] += 1
             account = self._session_account(cookie_header)
             if account is None:
@@ -218,7 +229,14 @@ class Portal:
             return answer
 
     # ------------------------------------------------------------------ internals
-    def _login(self, data: object) -> DemoResponse:
+    def _caller(self, peer: str | None) -> str:
+        """Return the caller's IP: the fixed ``caller_ip``, or with ``"peer"`` the peer
+        address (``127.0.0.1`` when there is none)."""
+        if self.caller_ip != PEER:
+            return self.caller_ip
+        return str(ipaddress.ip_address(peer)) if peer else _LOCAL_PEER
+
+    def _login(self, data: object, peer: str | None = None) -> DemoResponse:
         email = data.get("email") if isinstance(data, dict) else None
         password = data.get("password") if isinstance(data, dict) else None
         account = self._accounts.get(email.lower()) if isinstance(email, str) else None
@@ -233,7 +251,7 @@ class Portal:
         self._sessions[sid] = account.email.lower()
         now = self._clock()
         limits = [{"tier": TIER, "type": "throttling"},
-                  {"cidrs": [f"{self.caller_ip}/32"], "type": "client"},
+                  {"cidrs": [f"{self._caller(peer)}/32"], "type": "client"},
                   {"origins": ["developer.clashofclans.com"], "type": "cors"}]
         shift = (self.seed + self._stats["login"]) % len(limits)
         limits = limits[shift:] + limits[:shift]
@@ -344,17 +362,27 @@ class Portal:
         return f"{signing}.{_b64(signature)}"
 
 
-def check_token(token: str, tokens: Collection[str] | None,
-                portal: Portal | None) -> DemoResponse | None:
+def _caller_ip(value: str) -> str:
+    """Return ``value`` as a canonical IP address, or ``"peer"``.
+
+    Raises:
+        ValueError: neither an IP address nor ``"peer"``.
+    """
+    return PEER if value == PEER else str(ipaddress.ip_address(value))
+
+
+def check_token(token: str, tokens: Collection[str] | None, portal: Portal | None,
+                peer: str | None = None) -> DemoResponse | None:
     """Return the 403 answer for a refused API token, or ``None`` when it is accepted.
 
-    A token in ``tokens`` is always accepted; otherwise a ``portal`` decides; without one,
-    ``tokens`` (when given) is the whole allow list.
+    A token in ``tokens`` is always accepted; otherwise a ``portal`` decides (``peer``: the
+    request's peer address, see :meth:`Portal.check_api_token`); without one, ``tokens``
+    (when given) is the whole allow list.
     """
     if tokens is not None and token in tokens:
         return None
     if portal is not None:
-        refused = portal.check_api_token(token)
+        refused = portal.check_api_token(token, peer)
         if refused is None:
             return None
         status, body = refused

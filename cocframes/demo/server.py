@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else auth.strip()
         answer = self.server.demo._answer(self.command, self.path, token, body,
-                                          self.headers.get("Cookie"))
+                                          self.headers.get("Cookie"), self.client_address[0])
         if answer is None:  # "drop": close without any response
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -128,8 +128,10 @@ class DemoServer:
         portal: a developer :class:`Portal` to serve under ``/api/`` (see :attr:`portal_url`);
             API tokens not in ``tokens`` are then accepted or refused by
             :meth:`Portal.check_api_token` (403 ``accessDenied.invalidIp`` for a key bound to
-            other IPs). Portal requests bypass faults, maintenance, rate limits and
-            :meth:`stats`.
+            other IPs). Each request's peer address is passed on, so a
+            ``Portal(caller_ip="peer")`` sees clients bound to different loopback addresses
+            (127.0.0.2, 127.0.0.3, ...) as callers with different IPs. Portal requests bypass
+            faults, maintenance, rate limits and :meth:`stats`.
         speed: when given, the world's clock follows the wall clock ``speed`` times faster
             from the moment the server starts (it moves on before each answer, never back),
             and ``Cache-Control: max-age`` is divided by ``speed`` (rounded up, at least 1).
@@ -254,9 +256,9 @@ class DemoServer:
             self._stats[key] += 1
 
     def _answer(self, method: str, target: str, token: str, body: bytes | None,
-                cookie: str | None = None) -> DemoResponse | None:
+                cookie: str | None = None, peer: str | None = None) -> DemoResponse | None:
         if self.portal is not None and urlsplit(target).path.startswith("/api/"):
-            return self.portal.handle(method, target, body, cookie)
+            return self.portal.handle(method, target, body, cookie, peer)
         with self._lock:
             self._stats["requests"] += 1
             by_token = self._stats["by_token"]
@@ -279,7 +281,7 @@ class DemoServer:
             return error_response(429, "requestThrottled", "Request was throttled, because "
                                   "amount of requests was above the threshold defined for the "
                                   "used API token.")
-        denied = check_token(token, self.tokens, self.portal)
+        denied = check_token(token, self.tokens, self.portal, peer)
         if denied is not None:
             return denied
         if self.rate_limit is not None:

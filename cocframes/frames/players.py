@@ -76,6 +76,32 @@ _LEAGUE_PATHS = {
 }
 
 
+_MEMBER_PATHS = {
+    "tag": "tag", "name": "name", "role": "role", "town_hall": "townHallLevel",
+    "exp_level": "expLevel", "trophies": "trophies", **_LEAGUE_PATHS,
+    "clan_rank": "clanRank", "previous_clan_rank": "previousClanRank",
+    "donations": "donations", "donations_received": "donationsReceived",
+}
+
+
+def _member_items(payload: Any) -> list[Mapping[str, Any]]:
+    """The member objects of a members body, a clan body (its ``memberList``) or a list."""
+    if isinstance(payload, Mapping):
+        items = payload.get("items")
+        if not isinstance(items, list):
+            items = payload.get("memberList")
+        return objs(items)
+    return objs(payload)
+
+
+def _members_frame(rows: list[Mapping[str, Any]], clan_tags: list[Any]) -> pd.DataFrame:
+    return build_from_paths(MEMBERS, rows, _MEMBER_PATHS, computed={
+        "clan_tag": clan_tags,
+        "builder_base_trophies": [_first(m, "builderBaseTrophies", "versusTrophies")
+                                  for m in rows],
+    })
+
+
 @documented(MEMBERS)
 def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
                   clan_tag: str | None = None) -> pd.DataFrame:
@@ -85,24 +111,23 @@ def build_members(payload: Mapping[str, Any] | Iterable[Any] | None,
     (its ``memberList`` is used and its ``tag`` fills ``clan_tag``), or a plain list of member
     objects. ``clan_tag`` fills ``clan_tag`` when the payload does not carry it.
     """
-    if isinstance(payload, Mapping):
-        if clan_tag is None and isinstance(payload.get("tag"), str):
-            clan_tag = payload["tag"]
-        items = payload.get("items")
-        if not isinstance(items, list):
-            items = payload.get("memberList")
-    else:
-        items = payload
-    rows = objs(items)
-    return build_from_paths(MEMBERS, rows, {
-        "tag": "tag", "name": "name", "role": "role", "town_hall": "townHallLevel",
-        "exp_level": "expLevel", "trophies": "trophies", **_LEAGUE_PATHS,
-        "clan_rank": "clanRank", "previous_clan_rank": "previousClanRank",
-        "donations": "donations", "donations_received": "donationsReceived",
-    }, constants={"clan_tag": clan_tag}, computed={
-        "builder_base_trophies": [_first(m, "builderBaseTrophies", "versusTrophies")
-                                  for m in rows],
-    })
+    if isinstance(payload, Mapping) and clan_tag is None and isinstance(payload.get("tag"), str):
+        clan_tag = payload["tag"]
+    rows = _member_items(payload)
+    return _members_frame(rows, [clan_tag] * len(rows))
+
+
+@documented(MEMBERS)
+def build_clan_members(clans: Mapping[str, Any]) -> pd.DataFrame:
+    """Return one row per member of every clan of ``clans`` (clan tag → its
+    ``/clans/{tag}/members`` body, or a clan body), clan by clan in the order given."""
+    rows: list[Mapping[str, Any]] = []
+    tags: list[Any] = []
+    for clan_tag, payload in clans.items():
+        members = _member_items(payload)
+        rows += members
+        tags += [clan_tag] * len(members)
+    return _members_frame(rows, tags)
 
 
 # ------------------------------------------------------------------------------- players
