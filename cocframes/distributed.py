@@ -259,6 +259,8 @@ def _show_progress(distributed: Any, futures: list[Any], kind: str, show: bool) 
     from cocframes.bulk import progress_bar
 
     bar = progress_bar(len(futures), f"{kind} partitions", show)
+    if bar is not None:
+        bar.show()  # the tasks are running on the cluster already
     try:
         for _ in distributed.as_completed(futures):
             if bar is not None:
