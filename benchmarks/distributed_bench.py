@@ -12,6 +12,7 @@ time over the floor the rate limit sets for 3 keys, ``(N - 3 BURST) / (3 RATE)``
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -50,6 +51,7 @@ def run(profiles: int) -> dict[str, Any]:
     from cocframes.demo.cluster import demo_cluster
     from cocframes.demo.portal import DEMO_EMAIL
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # workers coming and going
     world = World()
     # The same players for both runs: each cluster is new (new processes, no memory) and
     # collects with no cache, so every profile is fetched again. The warm-up takes others.
