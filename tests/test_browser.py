@@ -92,6 +92,7 @@ def voila(tmp_path: Path) -> Iterator[str]:
 def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: Path):
     chromium, driver_path = _browser()
     webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -111,7 +112,9 @@ def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: 
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         browser.get(voila)
-        wait = WebDriverWait(browser, PAGE_TIMEOUT)
+        # a table re-drawn between finding it and reading it is looked for again
+        wait = WebDriverWait(browser, PAGE_TIMEOUT,
+                             ignored_exceptions=(StaleElementReferenceException,))
         heading = wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "h3.cocframes-clan"))
         assert clan["name"] in heading[0].text
 
