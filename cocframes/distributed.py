@@ -218,7 +218,7 @@ def collect(kind: str, tags: str | Sequence[str], *, client: Any, path: str | os
     given = tag_strings(tags)
     canonical, failures = canonical_tags(given)
     distinct = list(dict.fromkeys(canonical.values()))
-    workers = len(client.scheduler_info().get("workers", {})) or 1
+    workers = len(client.nthreads()) or 1
     parts = _partitions(distinct, partition_size or _default_size(len(distinct), workers))
     folder = None if path is None else _prepare_folder(Path(path), overwrite)
     futures = _submit(client, kind, parts, options, folder)
