@@ -1,4 +1,8 @@
-"""A Griffe extension (named in ``mkdocs.yml``): the API pages list each frame's columns.
+"""A Griffe extension (named in ``mkdocs.yml``) that fits the docstrings to the API pages.
+
+Sphinx roles such as ``:func:`get_client``` (read by ``help()`` users as plain text) become
+inline code, as ``help()`` shows them, rather than a stray ``:func:``. And the pages list each
+frame's columns:
 
 The frame functions' column lists are appended to their docstrings when they are defined
 (``cocframes.frames._columns.documented``), so reading the source, as mkdocstrings does,
@@ -17,6 +21,8 @@ from griffe import Docstring, Extension, Function
 
 #: The head of a column list, e.g. "Columns of ``.clans`` (one row per clan in a group):".
 HEAD = re.compile(r"^Columns(?: of (?P<title>.+?))? \(one row per (?P<row>.+)\):$")
+#: A Sphinx role: ":class:`~cocframes.keys.KeyStore`" (the ~ keeps the last name only).
+ROLE = re.compile(r":(?:func|class|meth|mod|attr|data|exc|obj):`(?P<tilde>~?)(?P<target>[^`]+)`")
 #: One column: "name (dtype): meaning".
 COLUMN = re.compile(r"^(?P<name>\w+) \((?P<dtype>[^)]+)\): (?P<meaning>.*)$")
 
@@ -51,8 +57,22 @@ def columns_markdown(doc: str) -> tuple[str, str]:
     return "\n".join(lines[:heads[0]]).rstrip(), "\n\n".join(tables)
 
 
+def plain_roles(text: str) -> str:
+    """Return ``text`` with its Sphinx roles turned into inline code."""
+    def code(m: re.Match) -> str:
+        target = m["target"].rsplit(".", 1)[-1] if m["tilde"] else m["target"]
+        return f"`{target}`"
+
+    return ROLE.sub(code, text)
+
+
 class ColumnsFromSpecs(Extension):
-    """Replace a frame function's docstring with its text and its columns as tables."""
+    """Replace a frame function's docstring with its text and its columns as tables, and
+    every docstring's Sphinx roles with inline code."""
+
+    def on_instance(self, *, obj: Any, **kwargs: Any) -> None:
+        if obj.docstring is not None:
+            obj.docstring.value = plain_roles(obj.docstring.value)
 
     def on_function_instance(self, *, func: Function, **kwargs: Any) -> None:
         if func.docstring is None or not any("documented" in str(d.value)
@@ -60,4 +80,4 @@ class ColumnsFromSpecs(Extension):
             return
         text, tables = columns_markdown(_runtime_doc(func))
         if tables:
-            func.docstring = Docstring(f"{text}\n\n{tables}", parent=func)
+            func.docstring = Docstring(plain_roles(f"{text}\n\n{tables}"), parent=func)

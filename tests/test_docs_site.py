@@ -24,8 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 #: What building the site needs; without one of them the tests are skipped.
 TOOLS = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python", "mkdocs_jupyter",
          "nbclient")
-CREDENTIALS = ("COC_API_TOKEN", "COC_EMAIL", "COC_PASSWORD", "COC_CLAN", "COCFRAMES_BASE_URL",
-               "COCFRAMES_PORTAL_URL", "COCFRAMES_CACHE_URL")
 #: Bounds the build (notebook execution included: about two minutes on a loaded 2-CPU machine).
 BUILD_TIMEOUT = 900
 #: An output image: a plot drawn when the notebook ran.
@@ -58,7 +56,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _skip_without_tools()
     if "site" not in _built:
         work = tmp_path_factory.mktemp("docs-site")
-        env = {k: v for k, v in os.environ.items() if k not in CREDENTIALS}
+        credentials = _notebooks_module().CREDENTIALS
+        env = {k: v for k, v in os.environ.items() if k not in credentials}
         env["COCFRAMES_DOCS_NOTEBOOKS"] = str(work / "executed")
         env["NO_MKDOCS_2_WARNING"] = "1"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -109,6 +108,7 @@ def test_api_pages_are_generated_from_the_docstrings(site):
     # the columns that the frame functions' docstrings get when they are defined
     assert "<strong>Columns</strong> (one row per clan member)" in api
     assert "<strong>Columns of <code>.medals</code></strong>" in api
+    assert ":func:" not in api and ":class:" not in api, "Sphinx roles shown as text"
     assert 'id="cocframes.distributed.collect"' in page(site, "api/distributed")
     client = page(site, "api/client")
     assert 'id="cocframes.Client.get_player"' in client and "max_retry_time" in client
