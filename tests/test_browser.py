@@ -155,3 +155,73 @@ def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: 
         assert "Traceback" not in browser.find_element(By.TAG_NAME, "body").text
     finally:
         browser.quit()
+
+
+@pytest.fixture
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the built documentation site (tests/test_docs_site.py builds it once per session)
+    with ``python -m http.server`` on 127.0.0.1; yield its URL."""
+    _browser()  # skip before the build when there is no browser to look at it
+    from test_docs_site import built_site
+
+    site = built_site(tmp_path_factory)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(site)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("http.server did not start within 30 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_docs_site_renders_home_and_api_pages(docs_site: str, tmp_path: Path):
+    chromium, driver_path = _browser()
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        wait = WebDriverWait(browser, PAGE_TIMEOUT)
+        browser.get(docs_site)
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "nav.md-nav--primary"))
+        assert browser.title == "cocframes"
+        nav = browser.find_element(By.CSS_SELECTOR, "nav.md-nav--primary")
+        labels = nav.get_attribute("textContent")
+        for label in ("Getting started", "Column reference", "Troubleshooting", "Quick start",
+                      "API reference"):
+            assert label in labels, label
+        heading = browser.find_element(By.CSS_SELECTOR, "article h1")
+        assert heading.is_displayed() and heading.text.strip() == "cocframes"
+
+        browser.get(docs_site + "api/cocframes/")
+        members = wait.until(lambda b: b.find_elements(By.ID, "cocframes.members"))
+        assert members[0].is_displayed()
+        assert "cocframes - cocframes" in browser.title
+        signatures = [s.text for s in browser.find_elements(By.CSS_SELECTOR, ".doc-signature")
+                      if s.text.startswith("members(")]
+        assert signatures and "clan: str" in signatures[0], signatures
+        page = browser.find_element(By.TAG_NAME, "article").text
+        assert "Return one row per member of clan." in page
+        assert "donations_received" in page, "the members' columns"
+    finally:
+        browser.quit()
