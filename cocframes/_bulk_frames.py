@@ -13,7 +13,7 @@ import functools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocframes._frame_common import client_or_default, failures_note, provenance
 from cocframes.checks import tag_strings
@@ -22,6 +22,9 @@ from cocframes.errors import RetryBudgetError
 from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.tags import normalize_tag
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class BulkKind:
     noun: str
     builder: str
 
-    def build(self, answers: Mapping[str, Fetched]) -> Any:
+    def build(self, answers: Mapping[str, Fetched]) -> pd.DataFrame:
         """Return the frame of ``answers`` (normalised tag → its answer), with provenance."""
         import importlib
 
@@ -135,7 +138,7 @@ def first_failure(failures: dict[str, Exception], given: Sequence[str]) -> Excep
 
 
 def _bulk_frame(kind: BulkKind, tags: Any, clan: str | None, client: Client | None,
-                progress: bool | None) -> Any:
+                progress: bool | None) -> pd.DataFrame:
     """Return ``kind``'s frame of ``tags`` (or of ``clan``'s members): failures per tag as
     given in ``df.attrs["failures"]`` with a warning; the first failure raised when every tag
     failed.
@@ -176,7 +179,7 @@ def _reason(failure: Any) -> str:
 
 @documented(specs.PLAYERS)
 def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
-            client: Client | None = None, progress: bool | None = None) -> Any:
+            client: Client | None = None, progress: bool | None = None) -> pd.DataFrame:
     """Return one row per player profile, for ``tags`` or every member of ``clan``, fetched
     concurrently.
 
@@ -190,7 +193,7 @@ def players(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
 
 @documented(specs.UNITS)
 def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
-          client: Client | None = None, progress: bool | None = None) -> Any:
+          client: Client | None = None, progress: bool | None = None) -> pd.DataFrame:
     """Return one row per player × unit (troops, heroes, spells, equipment, pets, siege
     machines), for ``tags`` or every member of ``clan``; duplicates and failures as in
     :func:`players`."""
@@ -199,7 +202,7 @@ def units(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
 
 @documented(specs.ACHIEVEMENTS)
 def achievements(tags: str | Sequence[str] | None = None, *, clan: str | None = None,
-                 client: Client | None = None, progress: bool | None = None) -> Any:
+                 client: Client | None = None, progress: bool | None = None) -> pd.DataFrame:
     """Return one row per player × achievement; duplicates and failures as in
     :func:`players`."""
     return _bulk_frame(BULK_KINDS["achievements"], tags, clan, client, progress)
@@ -207,7 +210,7 @@ def achievements(tags: str | Sequence[str] | None = None, *, clan: str | None = 
 
 @documented(specs.CLAN_SEARCH)
 def clans(tags: str | Sequence[str], *, client: Client | None = None,
-          progress: bool | None = None) -> Any:
+          progress: bool | None = None) -> pd.DataFrame:
     """Return one row per clan profile of ``tags``, fetched concurrently (the columns of
     :func:`search_clans`); duplicates and failures as in :func:`players`."""
     return _bulk_frame(BULK_KINDS["clans"], tags, None, client, progress)

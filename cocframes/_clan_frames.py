@@ -4,7 +4,7 @@ log and league history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocframes._frame_common import all_pages, client_or_default, provenance
 from cocframes.checks import count
@@ -13,9 +13,13 @@ from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.tags import normalize_tag
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @documented(specs.MEMBERS)
-def members(clan: str, *, client: Client | None = None, refresh: bool = False) -> Any:
+def members(clan: str, *, client: Client | None = None,
+            refresh: bool = False) -> pd.DataFrame:
     """Return one row per member of ``clan``."""
     from cocframes.frames.players import build_members
 
@@ -35,9 +39,9 @@ class RaidFrames:
         districts: one row per season × raid (attack or defense log) × district.
     """
 
-    seasons: Any
-    members: Any
-    districts: Any
+    seasons: pd.DataFrame
+    members: pd.DataFrame
+    districts: pd.DataFrame
 
 
 @documented(specs.RAID_SEASONS, specs.RAID_MEMBERS, specs.RAID_DISTRICTS,
@@ -61,7 +65,7 @@ def raids(clan: str, *, client: Client | None = None, max_seasons: int | None = 
 
 @documented(specs.CLAN_SEARCH)
 def search_clans(name: str | None = None, *, client: Client | None = None,
-                 max_items: int | None = 100, **filters: Any) -> Any:
+                 max_items: int | None = 100, **filters: Any) -> pd.DataFrame:
     """Return one row per clan matching ``name`` and the API's filters (``war_frequency``,
     ``location`` (name, code or id), ``min_members``, ``max_members``, ``min_clan_points``,
     ``min_clan_level``, ``labels`` (names or ids)); at most ``max_items`` rows (an int >= 1,
@@ -75,7 +79,7 @@ def search_clans(name: str | None = None, *, client: Client | None = None,
 
 
 @documented(specs.BATTLE_LOG)
-def battle_log(player: str, *, client: Client | None = None) -> Any:
+def battle_log(player: str, *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per recent battle of ``player``."""
     from cocframes.frames.rankings import build_battle_log
 
@@ -85,7 +89,7 @@ def battle_log(player: str, *, client: Client | None = None) -> Any:
 
 
 @documented(specs.LEAGUE_HISTORY)
-def league_history(player: str, *, client: Client | None = None) -> Any:
+def league_history(player: str, *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per past league season of ``player``."""
     from cocframes.frames.rankings import build_league_history
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocframes.client import Client, Fetched
 from cocframes.paging import items
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def client_or_default(client: Client | None) -> Client:
@@ -24,7 +27,7 @@ def client_or_default(client: Client | None) -> Client:
     return api.get_client()
 
 
-def provenance(df: Any, fetched: Sequence[Fetched], source: str) -> Any:
+def provenance(df: pd.DataFrame, fetched: Sequence[Fetched], source: str) -> pd.DataFrame:
     """Record where ``df`` came from in ``df.attrs`` and return it.
 
     ``fetched_at`` is the latest answer's time as an ISO-8601 UTC string

@@ -3,7 +3,7 @@ the CWL season, the last raid weekends), from one call."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cocframes._frame_common import all_pages, client_or_default, provenance
 from cocframes._war_frames import _round_wars
@@ -14,9 +14,13 @@ from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.tags import normalize_tag
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @documented(specs.PARTICIPATION)
-def participation(clan: str, *, weekends: int = 4, client: Client | None = None) -> Any:
+def participation(clan: str, *, weekends: int = 4,
+                  client: Client | None = None) -> pd.DataFrame:
     """Return one row per current member of the clan with its participation now: donations
     this season and their ratio, attacks used, left and missed in the regular war and in this
     season's CWL wars, and raids in the last ``weekends`` raid weekends (an int >= 1).
@@ -27,7 +31,7 @@ def participation(clan: str, *, weekends: int = 4, client: Client | None = None)
     """
     from cocframes.frames.participation import build_participation
 
-    weekends = count("weekends", weekends)
+    raid_weekends = count("weekends", weekends)
     client = client_or_default(client)
     tag = normalize_tag(clan)
     pages, members = all_pages(client, "getClanMembers", clanTag=tag)
@@ -50,7 +54,7 @@ def participation(clan: str, *, weekends: int = 4, client: Client | None = None)
         unavailable["cwl"] = "the clan is in no Clan War League group this season"
     except PrivateWarLogError:
         unavailable["cwl"] = "the clan's war log is private"
-    raids = client.call("getCapitalRaidSeasons", clanTag=tag, limit=weekends)
+    raids = client.call("getCapitalRaidSeasons", clanTag=tag, limit=raid_weekends)
     fetched.append(raids)
     df = build_participation(members, tag, war=war, cwl=cwl, raids=raids.payload)
     provenance(df, fetched, "getClanMembers")

@@ -4,7 +4,7 @@ accepts; the frames record the canonical one (``kind`` column and ``df.attrs["ki
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cocframes._frame_common import all_pages, client_or_default, provenance
 from cocframes.checks import count
@@ -13,8 +13,11 @@ from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.kinds import label_kind, league_kind, ranking_kind
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def _with_kind(df: Any, kind: str) -> Any:
+
+def _with_kind(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Record the canonical ``kind`` in ``df.attrs`` (an empty frame has no row to say it)."""
     df.attrs["kind"] = kind
     return df
@@ -23,7 +26,7 @@ def _with_kind(df: Any, kind: str) -> Any:
 @documented(specs.PLAYER_RANKINGS, specs.CLAN_RANKINGS,
             titles=("player kinds", "clan kinds (clans, builder_base_clans, capitals)"))
 def rankings(location: int | str = "global", kind: str = "players", *,
-             client: Client | None = None, max_items: int | None = None) -> Any:
+             client: Client | None = None, max_items: int | None = None) -> pd.DataFrame:
     """Return a location's ranking of ``kind`` (``players``, ``clans``,
     ``builder_base_players``, ``builder_base_clans``, ``capitals``, or another spelling such
     as ``"capital"`` or ``"players-builder-base"``); the location is an id, a name, a country
@@ -47,7 +50,7 @@ LEGEND_LEAGUE_ID = 29000022
 
 @documented(specs.PLAYER_RANKINGS)
 def legend_rankings(season: str | None = None, *, client: Client | None = None,
-                    max_items: int | None = None, page_size: int = 5000) -> Any:
+                    max_items: int | None = None, page_size: int = 5000) -> pd.DataFrame:
     """Return the Legend League's final ranking of ``season`` (e.g. ``"2025-10"``; default:
     the latest finished season), paging through every row (25,000+) or the first
     ``max_items`` (an int >= 1), ``page_size`` (an int >= 1) rows per request."""
@@ -71,7 +74,7 @@ def legend_rankings(season: str | None = None, *, client: Client | None = None,
 
 
 @documented(specs.LOCATIONS)
-def locations(*, client: Client | None = None) -> Any:
+def locations(*, client: Client | None = None) -> pd.DataFrame:
     """Return one row per location (regions and countries)."""
     from cocframes.frames.reference import build_locations
 
@@ -80,7 +83,7 @@ def locations(*, client: Client | None = None) -> Any:
 
 
 @documented(specs.LEAGUES)
-def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> Any:
+def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per league of ``kind``: ``leagues``, ``league_tiers``, ``war_leagues``,
     ``builder_base_leagues``, ``capital_leagues``, or a short form (``"tiers"``, ``"war"``,
     ``"builder"``, ``"capital"``), a singular, or the API's path name (``"warleagues"``)."""
@@ -93,7 +96,7 @@ def leagues(kind: str = "league_tiers", *, client: Client | None = None) -> Any:
 
 
 @documented(specs.LABELS)
-def labels(kind: str = "clans", *, client: Client | None = None) -> Any:
+def labels(kind: str = "clans", *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per clan or player label (``kind``: ``clans`` / ``players``, singular
     or plural)."""
     from cocframes.frames.reference import build_labels

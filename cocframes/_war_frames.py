@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cocframes._frame_common import all_pages, client_or_default, provenance
 from cocframes.checks import count
@@ -14,6 +14,9 @@ from cocframes.errors import ApiError, NotFoundError, NotInLeagueError
 from cocframes.frames import specs
 from cocframes.frames._columns import documented
 from cocframes.tags import UNDRAWN_WAR_TAG, normalize_tag
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _round_wars(client: Client, group: dict[str, Any]) -> dict[str, Fetched]:
@@ -66,7 +69,7 @@ def _current_war(client: Client, clan: str) -> _War:
     return _War(orient(fetched.payload, tag), [regular, group, fetched], number, war_tag)
 
 
-def _war_provenance(df: Any, war: _War) -> Any:
+def _war_provenance(df: pd.DataFrame, war: _War) -> pd.DataFrame:
     """Provenance of a current-war frame, with the war's state (``notInWar`` explains an
     empty frame) and, for CWL, its round and war tag."""
     source = "getCurrentWar" if war.war_tag is None else "getClanWarLeagueWar"
@@ -86,8 +89,8 @@ class WarFrames:
         members: one row per participant of both sides (as :func:`war_members`).
     """
 
-    attacks: Any
-    members: Any
+    attacks: pd.DataFrame
+    members: pd.DataFrame
 
 
 @documented(specs.WAR_ATTACKS, specs.WAR_MEMBERS, titles=("``.attacks``", "``.members``"))
@@ -99,14 +102,14 @@ def war(clan: str, *, client: Client | None = None) -> WarFrames:
     from cocframes.frames.wars import build_war_attacks, build_war_members
 
     current = _current_war(client_or_default(client), clan)
-    where = {"round_number": current.round_number, "war_tag": current.war_tag}
+    where: dict[str, Any] = {"round_number": current.round_number, "war_tag": current.war_tag}
     return WarFrames(
         attacks=_war_provenance(build_war_attacks(current.payload, **where), current),
         members=_war_provenance(build_war_members(current.payload, **where), current))
 
 
 @documented(specs.WAR_ATTACKS)
-def war_attacks(clan: str, *, client: Client | None = None) -> Any:
+def war_attacks(clan: str, *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per attack of the clan's current war (regular or CWL), with new stars
     (stars above the defender's best earlier attack). :func:`war` gives the attacks and the
     members from one fetch."""
@@ -114,13 +117,14 @@ def war_attacks(clan: str, *, client: Client | None = None) -> Any:
 
 
 @documented(specs.WAR_MEMBERS)
-def war_members(clan: str, *, client: Client | None = None) -> Any:
+def war_members(clan: str, *, client: Client | None = None) -> pd.DataFrame:
     """Return one row per participant of the clan's current war (regular or CWL)."""
     return war(clan, client=client).members
 
 
 @documented(specs.WAR_LOG)
-def war_log(clan: str, *, client: Client | None = None, max_items: int | None = None) -> Any:
+def war_log(clan: str, *, client: Client | None = None,
+            max_items: int | None = None) -> pd.DataFrame:
     """Return one row per war in the clan's war log (all pages, or the first ``max_items``,
     an int >= 1)."""
     from cocframes.frames.wars import build_war_log
@@ -146,17 +150,17 @@ class CwlFrames:
         clan_tag: the clan asked for; in its wars it is the ``clan`` side.
     """
 
-    clans: Any
-    rounds: Any
-    attacks: Any
-    lineup: Any
-    medals: Any
+    clans: pd.DataFrame
+    rounds: pd.DataFrame
+    attacks: pd.DataFrame
+    lineup: pd.DataFrame
+    medals: pd.DataFrame
     clan_tag: str
     _group: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     _wars: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     _fetched: list[Fetched] = field(repr=False, compare=False, default_factory=list)
 
-    def rank_medals(self, **weights: float) -> Any:
+    def rank_medals(self, **weights: float) -> pd.DataFrame:
         """Return the bonus-medal ranking scored with ``weights`` (column name → weight, for
         any of ``wars``, ``attacks_used``, ``attacks_missed``, ``stars``, ``new_stars``,
         ``three_stars``, ``destruction``) instead of the default
@@ -229,6 +233,7 @@ def cwl(clan: str, *, client: Client | None = None) -> CwlFrames:
                            "getClanWarLeagueWar"),
         lineup=provenance(build_cwl_lineup(group.payload, payloads, tag), fetched,
                           "getClanWarLeagueWar"),
-        medals=None, clan_tag=tag, _group=group.payload, _wars=payloads, _fetched=fetched)
+        medals=None,  # type: ignore[arg-type]  # ranked just below, from the lineup
+        clan_tag=tag, _group=group.payload, _wars=payloads, _fetched=fetched)
     league.medals = league.rank_medals()
     return league

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
+
+
+@overload
+def count(name: str, value: Any, *, minimum: int = 1, allow_none: Literal[False]) -> int: ...
+
+
+@overload
+def count(name: str, value: Any, *, minimum: int = 1, allow_none: bool = True) -> int | None: ...
 
 
 def count(name: str, value: Any, *, minimum: int = 1, allow_none: bool = True) -> int | None:

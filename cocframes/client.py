@@ -102,7 +102,8 @@ class SourceAddressAdapter(HTTPAdapter):
     """A requests transport adapter whose connections all leave from one local IP address
     (``source_address``; the port is the system's choice)."""
 
-    __attrs__: ClassVar[list[str]] = [*HTTPAdapter.__attrs__, "source_address"]
+    # requests' stubs declare __attrs__ per instance; requests reads it from the class.
+    __attrs__: ClassVar[list[str]] = [*HTTPAdapter.__attrs__, "source_address"]  # type: ignore[misc]
 
     def __init__(self, source_address: str, **settings: Any) -> None:
         self.source_address = source_address
@@ -126,9 +127,11 @@ def bind_source_address(session: requests.Session, address: str) -> requests.Ses
         old = session.adapters.get(prefix)
         settings: dict[str, Any] = {}
         if isinstance(old, HTTPAdapter):
-            settings = {"pool_connections": old._pool_connections,
-                        "pool_maxsize": old._pool_maxsize, "max_retries": old.max_retries,
-                        "pool_block": old._pool_block}
+            # The pool settings are private attributes, absent from requests' type stubs.
+            settings = {"pool_connections": old._pool_connections,  # type: ignore[attr-defined]
+                        "pool_maxsize": old._pool_maxsize,  # type: ignore[attr-defined]
+                        "max_retries": old.max_retries,
+                        "pool_block": old._pool_block}  # type: ignore[attr-defined]
             old.close()
         session.mount(prefix, SourceAddressAdapter(address, **settings))
     return session
@@ -512,7 +515,8 @@ class Client(OperationMethods):
         op = _TAG_METHODS.get(name)
         if op is None or not _is_method_of(func, self, name):
             return None
-        return (lambda item: plan_operation(self.base_url, op.name, {op.tag_param: item}),
+        param = str(op.tag_param)  # a tag method's operation always has a tag parameter
+        return (lambda item: plan_operation(self.base_url, op.name, {param: item}),
                 lambda fetched: fetched.payload)
 
     # ----------------------------------------------------------------- cache

@@ -55,6 +55,9 @@ from cocframes.checks import count, tag_strings
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
+    import pandas as pd
+
+    from cocframes.client import Client
 
 __all__ = ["KINDS", "collect", "worker_client"]
 
@@ -67,7 +70,7 @@ SECRET_OPTIONS = frozenset({"token", "email", "password", "key_store"})
 _WORKER_OPTIONS: dict[str, Any] = {"progress": False, "revoke_keys": False}
 FAILURES_FILE = "_failures.json"
 
-_clients: dict[tuple[tuple[str, Any], ...], Any] = {}
+_clients: dict[tuple[tuple[str, Any], ...], Client] = {}
 _clients_lock = threading.Lock()
 
 
@@ -82,7 +85,7 @@ def _dask() -> Any:
     return distributed
 
 
-def worker_client(options: Mapping[str, Any] | None = None) -> Any:
+def worker_client(options: Mapping[str, Any] | None = None) -> Client:
     """Return this process's cocframes client for ``options``, made on first use from the
     environment (token or developer-portal credentials) and kept for later tasks."""
     from cocframes.client import Client
@@ -107,7 +110,7 @@ class Part:
         file: the Parquet part written, if any.
     """
 
-    frame: Any
+    frame: pd.DataFrame | None
     failures: dict[str, Exception] = field(default_factory=dict)
     rows: int = 0
     file: str | None = None
@@ -235,6 +238,7 @@ def collect(kind: str, tags: str | Sequence[str], *, client: Any, path: str | os
     if failed:
         warn_failures(failed, len(given), "tags given", failures)
     note = failures_note(failures)
+    ddf: dd.DataFrame
     if folder is not None:
         _write_failures(Path(folder), note)
         ddf = dd.read_parquet(folder)
@@ -275,7 +279,7 @@ def _without_frame(part: Part) -> Part:
     return Part(None, part.failures, part.rows, part.file)
 
 
-def _frame_of(part: Part) -> Any:
+def _frame_of(part: Part) -> pd.DataFrame | None:
     return part.frame
 
 
@@ -315,5 +319,6 @@ def _write_failures(folder: Path, note: dict[str, Any]) -> None:
 
 def read_failures(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Return the failures written beside a Parquet dataset by :func:`collect`."""
-    return json.loads((Path(path) / FAILURES_FILE).read_text(encoding="utf-8"))
+    failures: dict[str, Any] = json.loads((Path(path) / FAILURES_FILE).read_text(encoding="utf-8"))
+    return failures
 

@@ -183,7 +183,7 @@ class KeyStore:
             return None
         ip = ip or entry.get("last_ip")
         tokens = (entry.get("by_ip") or {}).get(ip) if ip else None
-        if not tokens or not all(isinstance(t, str) for t in tokens):
+        if not ip or not tokens or not all(isinstance(t, str) for t in tokens):
             return None
         return ip, list(tokens)
 

@@ -638,7 +638,7 @@ def war_stars(war_members_df: pd.DataFrame, ax: Axes | None = None, *, side: str
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel("stars / attacks")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # MaxNLocator
     ax.set_title(title)
     _legend_outside(ax)
     return use_fonts(ax)
@@ -767,7 +767,7 @@ def medal_scores(medals_df: pd.DataFrame, ax: Axes | None = None, *, top: int | 
             penalty_shown = True
     score = _floats(df["score"])
     for yi, end, value in zip(y, right, score, strict=True):
-        ax.text(max(end, 0.0), yi, f" {value:g}", va="center", fontsize=7)
+        ax.text(max(end, 0.0), float(yi), f" {value:g}", va="center", fontsize=7)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ranks = [_int_text(r) for r in _floats(df["rank"])]
     ax.set_yticks(y, [f"{r}. {n}" for r, n in zip(ranks, _names(df["name"], _tags(df)),
@@ -829,7 +829,7 @@ def ranking_ladder(rankings_df: pd.DataFrame, ax: Axes | None = None, *, top: in
         for yi, r, p, v in zip(y, df["_rank"], _floats(df["previous_rank"]), values,
                                strict=True):
             move, color = _rank_move(r, p)
-            ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, yi, move, va="center",
+            ax.text(np.nan_to_num(v, nan=left) + 0.01 * span, float(yi), move, va="center",
                     fontsize=8, color=color, gid="rank-move")
     ax.set_yticks(y, [f"{_label(int(r) if not np.isnan(r) else None)}. {n}"
                       for r, n in zip(df["_rank"], _names(df["name"], _tags(df)), strict=True)],
@@ -887,8 +887,8 @@ def _ranking_title(df: pd.DataFrame, location: str | None) -> str:
     if not kind and "kind" in df.columns and df["kind"].notna().any():
         kind = str(df["kind"].dropna().iloc[0])
     if kind == "legend_season":
-        season = df["season_id"].dropna() if "season_id" in df.columns else []
-        return "Legend League ranking" + (f", season {season.iloc[0]}" if len(season) else "")
+        season = list(df["season_id"].dropna()) if "season_id" in df.columns else []
+        return "Legend League ranking" + (f", season {season[0]}" if season else "")
     noun = {k.name: k.noun for k in RANKINGS}.get(str(kind), "")
     place = location or _ranking_location(df)
     return (noun.capitalize() + " ranking" if noun else "Ranking") + (f", {place}" if place
@@ -972,7 +972,7 @@ def raid_loot(raid_members_df: pd.DataFrame, ax: Axes | None = None, *,
     ax.barh(y, df["loot"].to_numpy(), height=0.7, label="capital gold", **kwargs)
     if "attacks" in df.columns:
         for yi, loot, attacks in zip(y, df["loot"], df["attacks"], strict=True):
-            ax.text(loot, yi, f" {int(attacks)} att.", va="center", fontsize=7)
+            ax.text(loot, float(yi), f" {int(attacks)} att.", va="center", fontsize=7)
     below = np.arange(len(df), len(df) + len(absent))
     for yi in below:
         ax.annotate("did not raid", (0, yi), xytext=(3, 0), textcoords="offset points",

@@ -91,7 +91,8 @@ def _select_players(df: pd.DataFrame, players: str | Iterable[str] | None,
     from cocframes.tags import is_valid_tag, normalize_tag
 
     by_name = {name: tag for tag, name in names.items()}
-    tags, unknown = [], []
+    tags: list[str] = []
+    unknown: list[str] = []
     for who in wanted:
         tag = by_name.get(who) or (normalize_tag(who) if is_valid_tag(who) else who)
         (tags if tag in names or (df["player"] == tag).any() else unknown).append(tag)
@@ -232,7 +233,7 @@ def _span_of_frame(ax: Axes, changes_df: pd.DataFrame) -> None:
     if len(times) < 2 or times.min() == times.max():
         return
     pad = (times.max() - times.min()) * 0.02
-    ax.set_xlim(times.min() - pad, times.max() + pad)
+    ax.set_xlim(times.min() - pad, times.max() + pad)  # type: ignore[arg-type]  # dates convert
 
 
 def _names_of(names: Mapping[str, str] | pd.DataFrame | None) -> dict[str, str]:
@@ -290,7 +291,7 @@ def season_bars(season_df: pd.DataFrame, ax: Axes | None = None, *,
     whole = bool(np.all(np.isnan(values) | (values == np.round(values))))
     for yi, value in zip(y, values, strict=True):
         text = "?" if np.isnan(value) else (f"{int(value)}" if whole else f"{value:.2f}")
-        ax.text(np.nan_to_num(value), yi, f" {text}", va="center", fontsize=7)
+        ax.text(np.nan_to_num(value), float(yi), f" {text}", va="center", fontsize=7)
     ax.set_yticks(y, _names(df["name"], _tags(df)), fontsize=8)
     ax.set_ylim(len(df) - 0.5, -0.5)
     ax.set_xlabel(column.replace("_", " "))

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from cocframes import views
+from cocframes import plots, views
 from cocframes.errors import CocError
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _panel_box(panel: views.Panel) -> w.VBox:
     return w.VBox(children)
 
 
-class _Explorer(w.VBox):
+class _Explorer(w.VBox):  # type: ignore[misc]  # ipywidgets has no types
     """A tag box, a Load button, a status line, and a body filled by :meth:`_fill`."""
 
     placeholder = "#2PP"
@@ -166,7 +166,7 @@ class ClanExplorer(_Explorer):
 
     def __init__(self, clan: str | None = None, client: Client | None = None, *,
                  history: Any = None) -> None:
-        self.kind = w.Dropdown(options=[(views.plots.KIND_LABELS[k], k)
+        self.kind = w.Dropdown(options=[(plots.KIND_LABELS[k], k)
                                         for k in views.TROOP_KINDS],
                                value="hero", description="Troops tab",
                                layout=w.Layout(width="260px"))
@@ -386,7 +386,7 @@ class PlayerComparison(_Explorer):
 
     def __init__(self, tags: str | Sequence[str] = (), client: Client | None = None) -> None:
         value = tags if isinstance(tags, str) else ", ".join(tags)
-        self.kind = w.Dropdown(options=[(views.plots.KIND_LABELS[k], k)
+        self.kind = w.Dropdown(options=[(plots.KIND_LABELS[k], k)
                                         for k in views.TROOP_KINDS],
                                value="hero", description="Units", layout=w.Layout(width="240px"))
         super().__init__(value, client, extra=[self.kind])

@@ -9,12 +9,15 @@ unknown keys are dropped, and an empty input gives an empty frame with the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
+
+#: A function :func:`documented` decorates: its signature is kept.
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 API_TIME_FORMAT = "%Y%m%dT%H%M%S.%f%z"
 
@@ -291,21 +294,22 @@ def spec(name: str, row: str, *columns: tuple[str, str, str]) -> FrameSpec:
     return made
 
 
-def documented(*frame_specs: FrameSpec, titles: tuple[str, ...] = ()) -> Any:
+def documented(*frame_specs: FrameSpec,
+               titles: tuple[str, ...] = ()) -> Callable[[_Function], _Function]:
     """Decorator: append the columns of each spec in ``frame_specs`` to a function's
     docstring, so that ``help()`` lists every column from the one spec. ``titles`` (one per
     spec) name the part of the result each spec describes, e.g. ``"``.members``"``."""
     if titles and len(titles) != len(frame_specs):
         raise ValueError("give one title per spec")
 
-    def decorate(func: Any) -> Any:
+    def decorate(func: _Function) -> _Function:
         doc = (func.__doc__ or "").rstrip()
         for frame_spec, title in zip(frame_specs, titles or ("",) * len(frame_specs), strict=True):
             head = f"Columns of {title}" if title else "Columns"
             doc += (f"\n\n    {head} (one row per {frame_spec.row}):\n"
                     + frame_spec.docstring())
         func.__doc__ = doc + "\n"
-        func.spec = frame_specs[0]
+        func.spec = frame_specs[0]  # type: ignore[attr-defined]
         return func
 
     return decorate

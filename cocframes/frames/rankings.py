@@ -56,7 +56,7 @@ def _unranked_last_time(df: pd.DataFrame) -> pd.DataFrame:
 
 @documented(PLAYER_RANKINGS)
 def build_player_rankings(items: Any, kind: str | None = None, *,
-                          location_id: int | None = None,
+                          location_id: int | str | None = None,
                           season_id: str | None = None) -> pd.DataFrame:
     """Return one row per ranked player of a player ranking payload (or its list of items).
 
@@ -70,7 +70,8 @@ def build_player_rankings(items: Any, kind: str | None = None, *,
             ``players-builder-base``) or ``legend_season``. ``None`` infers it:
             ``legend_season`` when ``season_id`` is given, ``builder_base_players`` when an
             item has ``builderBaseTrophies``, else ``players``.
-        location_id: the location the ranking was fetched for (``None`` for global).
+        location_id: the location the ranking was fetched for (``None`` or ``"global"`` for
+            global).
         season_id: the legend season id (``YYYY-MM``) of a legend season ranking.
 
     Raises:
