@@ -31,7 +31,7 @@ def participation(clan: str, *, weekends: int = 4,
     """
     from cocframes.frames.participation import build_participation
 
-    raid_weekends = count("weekends", weekends)
+    raid_weekends = count("weekends", weekends, allow_none=False)
     client = client_or_default(client)
     tag = normalize_tag(clan)
     pages, members = all_pages(client, "getClanMembers", clanTag=tag)

@@ -322,7 +322,7 @@ def test_participation_of_a_clan_not_in_war_or_cwl(client, world):
     assert "no Clan War League group" in df.attrs["unavailable"]["cwl"]
 
 
-@pytest.mark.parametrize("weekends", [0, -1, 1.5, "4", True])
+@pytest.mark.parametrize("weekends", [0, -1, 1.5, "4", True, None])
 def test_participation_refuses_a_bad_number_of_weekends(client, world, weekends):
     with pytest.raises((ValueError, TypeError), match="weekends"):
         cf.participation(world.clan_tag, weekends=weekends, client=client)
