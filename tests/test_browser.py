@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -46,6 +47,21 @@ def _browser() -> tuple[str, str]:
         warnings.warn(message, stacklevel=2)
         pytest.skip(message)
     return chromium, driver
+
+
+def _chromium(tmp_path: Path) -> Any:
+    """Return a headless Chromium driven by Debian's ChromeDriver, with its profile in
+    ``tmp_path`` (the test is skipped, loudly, where they are not installed)."""
+    chromium, driver_path = _browser()
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
+    return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
 def _free_port() -> int:
@@ -90,10 +106,8 @@ def voila(tmp_path: Path) -> Iterator[str]:
 
 
 def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: Path):
-    chromium, driver_path = _browser()
-    webdriver = pytest.importorskip("selenium.webdriver")
+    browser = _chromium(tmp_path)
     from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -104,12 +118,6 @@ def test_explorer_renders_the_demo_clan_in_a_real_browser(voila: str, tmp_path: 
         war = client.get_current_war(cf.demo.DEMO_CLAN_TAG)
         attacks = cf.war_attacks(cf.demo.DEMO_CLAN_TAG, client=client)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         browser.get(voila)
         # a table re-drawn between finding it and reading it is looked for again
@@ -188,18 +196,10 @@ def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_docs_site_renders_home_and_api_pages(docs_site: str, tmp_path: Path):
-    chromium, driver_path = _browser()
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
+    browser = _chromium(tmp_path)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}")
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         wait = WebDriverWait(browser, PAGE_TIMEOUT)
         browser.get(docs_site)
